@@ -1,0 +1,32 @@
+"""JSON encoding and decoding: orjson when it is installed, the standard library otherwise."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["JSONDecodeError", "dumps", "loads"]
+
+try:  # pragma: no cover - exercised by whichever variant is installed
+    import orjson
+
+    JSONDecodeError: tuple[type[Exception], ...] = (orjson.JSONDecodeError, ValueError)
+
+    def loads(data: bytes | str) -> Any:
+        """Decode JSON text."""
+        return orjson.loads(data)
+
+    def dumps(obj: Any) -> bytes:
+        """Encode an object as compact UTF-8 JSON."""
+        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
+
+except ImportError:  # pragma: no cover
+    JSONDecodeError = (json.JSONDecodeError, ValueError, UnicodeDecodeError)
+
+    def loads(data: bytes | str) -> Any:
+        """Decode JSON text."""
+        return json.loads(data)
+
+    def dumps(obj: Any) -> bytes:
+        """Encode an object as compact UTF-8 JSON."""
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()

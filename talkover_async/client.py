@@ -1,0 +1,386 @@
+"""`AsyncTalkover`: configuration, lifecycle, middleware assembly, and the one place that
+builds a `Request` for an operation and decodes its `Response`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from types import MappingProxyType, TracebackType
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import attrs
+
+from . import _json
+from ._version import __version__
+from .config import (
+    ENV_ACCOUNT_TOKEN,
+    ENV_TOKEN,
+    Secret,
+    coerce_secret,
+    configure_logging_from_env,
+    env_secret,
+    resolve_base_url,
+)
+from .errors import ConfigurationError, InvalidRequestError
+from .http import Request, Response, Timeout
+from .middleware import (
+    AuthMiddleware,
+    LoggingMiddleware,
+    Middleware,
+    RetryMiddleware,
+    RetryPolicy,
+    build_chain,
+)
+from .middleware.retry import OnRetry
+from .operations import Operation, decode_response
+from .options import RequestOptions
+from .pagination import AsyncPaginator, Page
+from .redaction import Redactor
+from .resources import (
+    AgentsResource,
+    ApiTokensResource,
+    AutoTopupResource,
+    CallbackAgentsResource,
+    CallsResource,
+    CampaignsResource,
+    CreditsResource,
+    FlowsResource,
+    HealthResource,
+    PhoneNumbersResource,
+    SipTrunksResource,
+    UserResource,
+    VoiceTemplatesResource,
+)
+from .transports import AiohttpTransport, Transport
+from .validation import check_header_value, path_param
+
+__all__ = ["AsyncTalkover"]
+
+T = TypeVar("T")
+_NO_EXTENSIONS: Mapping[str, Any] = MappingProxyType({})
+
+
+@attrs.frozen(slots=True)
+class RawResponse:
+    """A parsed result next to the HTTP response it came from (status, headers)."""
+
+    parsed: Any
+    http: Response
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status of the final attempt."""
+        return self.http.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers (rate-limit headers, request id...)."""
+        return self.http.headers
+
+
+class AsyncTalkover:
+    """The async Talkover client.
+
+    ```python
+    async with AsyncTalkover() as client:          # TALKOVER_API_TOKEN, TALKOVER_BASE_URL
+        call = await client.agents.call(agent_id, to="+14155550100")
+    ```
+
+    `token` is the environment token (`talq_...`); `account_token` the user session token or
+    personal access token used by the Account API. Both are read from `TALKOVER_API_TOKEN` /
+    `TALKOVER_ACCOUNT_TOKEN` when not given. `transport` defaults to an `AiohttpTransport`;
+    `middleware` are your own, run inside retries and outside auth. `strict=True` decodes with
+    the strict converter (unknown keys and enum values fail).
+    """
+
+    def __init__(
+        self,
+        token: str | Secret | None = None,
+        *,
+        base_url: str | None = None,
+        transport: Transport | None = None,
+        timeout: float | Timeout = Timeout(),
+        max_retries: int = 2,
+        deadline: float | None = None,
+        max_retry_after: float = 60.0,
+        middleware: Sequence[Middleware] = (),
+        account_token: str | Secret | None = None,
+        headers: Mapping[str, str] | None = None,
+        on_retry: Sequence[OnRetry] = (),
+        connection_limit: int = 100,
+        strict: bool = False,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if env is None else env
+        configure_logging_from_env(env)
+        self._token = coerce_secret(token, name="token") or env_secret(env, ENV_TOKEN)
+        self._account_token = coerce_secret(account_token, name="account_token") or env_secret(
+            env, ENV_ACCOUNT_TOKEN
+        )
+        self.base_url = resolve_base_url(base_url, env)
+        self._root_url = self.base_url[:-3] if self.base_url.endswith("/v1") else self.base_url
+        timeout_value = Timeout.of(timeout)
+        assert timeout_value is not None
+        self.timeout = timeout_value
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be >= 0")
+        if deadline is not None and deadline <= 0:
+            raise ConfigurationError("deadline must be positive")
+        self._policy = RetryPolicy(
+            max_retries=max_retries, deadline=deadline, max_retry_after=max_retry_after
+        )
+        self._transport: Transport = transport or AiohttpTransport(
+            limit=connection_limit, timeout=self.timeout
+        )
+        self._owns_transport = True
+        self._strict = strict
+        self._redactor = Redactor(
+            s.get_secret_value() for s in (self._token, self._account_token) if s is not None
+        )
+        self._user_middleware = tuple(middleware)
+        self._on_retry = tuple(on_retry)
+        self._headers = self._base_headers(headers)
+        self._handler = self._build_handler()
+        self._attach_resources()
+
+    # --- assembly -------------------------------------------------------------------------
+    @staticmethod
+    def _base_headers(extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = {"Accept": "application/json", "User-Agent": f"talkover-async/{__version__}"}
+        for key, value in (extra or {}).items():
+            headers[key] = check_header_value(f"headers[{key!r}]", value)
+        return headers
+
+    def _attach_resources(self) -> None:
+        self.agents = AgentsResource(self)
+        self.calls = CallsResource(self)
+        self.campaigns = CampaignsResource(self)
+        self.callback_agents = CallbackAgentsResource(self)
+        self.voice_templates = VoiceTemplatesResource(self)
+        self.phone_numbers = PhoneNumbersResource(self)
+        self.flows = FlowsResource(self)
+        self.sip_trunks = SipTrunksResource(self)
+        self.auto_topup = AutoTopupResource(self)
+        self.credits = CreditsResource(self)
+        self.api_tokens = ApiTokensResource(self)
+        self.user = UserResource(self)
+        self.health = HealthResource(self)
+
+    def _build_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        chain: list[Middleware] = [
+            RetryMiddleware(self._policy, on_retry=self._on_retry),
+            *self._user_middleware,
+            AuthMiddleware(self._token, self._account_token),
+            LoggingMiddleware(self._redactor),
+        ]
+        return build_chain(chain, self._transport.send)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> AsyncTalkover:
+        """A client with other defaults that shares this one's connection pool and tokens.
+
+        Closing the derived client does not close the pool; close the original.
+        """
+        clone = object.__new__(AsyncTalkover)
+        clone.__dict__.update(self.__dict__)
+        if timeout is not None:
+            value = Timeout.of(timeout)
+            assert value is not None
+            clone.timeout = value
+        clone._policy = attrs.evolve(
+            self._policy,
+            max_retries=self._policy.max_retries if max_retries is None else max_retries,
+            deadline=self._policy.deadline if deadline is None else deadline,
+        )
+        clone._headers = {**self._headers, **self._base_headers(headers)} if headers else dict(
+            self._headers
+        )
+        clone._owns_transport = False
+        clone._handler = clone._build_handler()
+        clone._attach_resources()
+        return clone
+
+    # --- requests -------------------------------------------------------------------------
+    def build_request(
+        self,
+        op: Operation,
+        path_params: Mapping[str, object] | None = None,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+    ) -> Request:
+        """The `Request` an operation sends (path encoded, query and JSON body built)."""
+        path = op.path
+        if path_params:
+            path = path.format_map({k: path_param(k, v) for k, v in path_params.items()})
+        url = (self._root_url if op.root else self.base_url) + path
+        headers = self._headers
+        timeout = self.timeout
+        extensions: Mapping[str, Any] = _NO_EXTENSIONS
+        if op.auth != "environment":
+            extensions = {"auth": op.auth}
+        if options:
+            extra_query = options.get("extra_query")
+            if extra_query:
+                query = {**(query or {}), **extra_query}
+            extra_body = options.get("extra_body")
+            if extra_body:
+                body = {**(body or {}), **extra_body}
+            extra_headers = options.get("extra_headers")
+            if extra_headers:
+                headers = {
+                    **headers,
+                    **{
+                        k: check_header_value(f"extra_headers[{k!r}]", v)
+                        for k, v in extra_headers.items()
+                    },
+                }
+            if "timeout" in options:
+                timeout = Timeout.of(options["timeout"]) or timeout
+            extensions = self._extensions(op, options, extensions)
+        if query:
+            encoded = urlencode(
+                [(k, _query_value(v)) for k, v in query.items() if v is not None], doseq=True
+            )
+            if encoded:
+                url = f"{url}?{encoded}"
+        content = None
+        if body is not None:
+            content = _json.dumps(body)
+            headers = {**headers, "Content-Type": "application/json"}
+        return Request(
+            op.method,
+            url,
+            headers,
+            content,
+            timeout,
+            op.name,
+            op.path,
+            op.safe,
+            1,
+            extensions,
+        )
+
+    def _extensions(
+        self, op: Operation, options: RequestOptions, base: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        ext: dict[str, Any] = dict(base)
+        token = options.get("token")
+        if token is not None:
+            secret = coerce_secret(token, name="token")
+            assert secret is not None
+            self._redactor.add(secret.get_secret_value())
+            ext["token"] = secret
+        if "max_retries" in options or "deadline" in options:
+            max_retries = options.get("max_retries", self._policy.max_retries)
+            deadline = options.get("deadline", self._policy.deadline)
+            if not isinstance(max_retries, int) or max_retries < 0:
+                raise InvalidRequestError("max_retries", "must be an integer >= 0")
+            if deadline is not None and (
+                not isinstance(deadline, int | float) or deadline <= 0
+            ):
+                raise InvalidRequestError("deadline", "must be a positive number of seconds")
+            ext["retry"] = attrs.evolve(self._policy, max_retries=max_retries, deadline=deadline)
+        return ext or _NO_EXTENSIONS
+
+    async def send(self, request: Request) -> Response:
+        """Send a built request through the middleware chain (retry, auth, logging)."""
+        return await self._handler(request)
+
+    async def request(
+        self,
+        op: Operation,
+        path_params: Mapping[str, object] | None = None,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+        requested_page: int = 1,
+    ) -> RawResponse:
+        """Run an operation; the parsed result next to the HTTP response."""
+        request = self.build_request(op, path_params, query=query, body=body, options=options)
+        response = await self._handler(request)
+        parsed = decode_response(op, response, strict=self._strict, requested_page=requested_page)
+        return RawResponse(parsed, response)
+
+    async def call(
+        self,
+        op: Operation,
+        path_params: Mapping[str, object] | None = None,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Run an operation and return only the parsed result."""
+        request = self.build_request(op, path_params, query=query, body=body, options=options)
+        response = await self._handler(request)
+        return decode_response(op, response, strict=self._strict)
+
+    def paginate(
+        self,
+        op: Operation,
+        path_params: Mapping[str, object] | None = None,
+        *,
+        query: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[Any]:
+        """A paginator for a list operation; `query` (the filters) is sent with every page."""
+        filters = dict(query or {})
+        start = filters.pop("page", None) or 1
+        # Build once now so bad arguments fail before any I/O, not on first iteration.
+        self.build_request(op, path_params, query=filters, options=options)
+
+        async def fetch(page: int) -> Page[Any]:
+            request = self.build_request(
+                op, path_params, query={**filters, "page": page}, options=options
+            )
+            response = await self._handler(request)
+            result: Page[Any] = decode_response(
+                op, response, strict=self._strict, requested_page=page
+            )
+            return result
+
+        return AsyncPaginator(fetch, start_page=start)
+
+    # --- lifecycle ------------------------------------------------------------------------
+    async def aclose(self) -> None:
+        """Close the connection pool (only the client that created it closes it)."""
+        if self._owns_transport:
+            await self._transport.aclose()
+
+    async def __aenter__(self) -> AsyncTalkover:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    @property
+    def transport(self) -> Transport:
+        """The transport requests go out on."""
+        return self._transport
+
+    def __repr__(self) -> str:
+        token = "Secret('**********')" if self._token else "None"
+        return f"<AsyncTalkover base_url={self.base_url!r} token={token}>"
+
+
+def _query_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return [_query_value(v) for v in value]
+    return getattr(value, "value", value)

@@ -1,0 +1,121 @@
+"""Client settings from arguments and the environment, and the `Secret` token type.
+
+Environment variables are read when a client is built, never at import:
+`TALKOVER_API_TOKEN`, `TALKOVER_BASE_URL`, `TALKOVER_ACCOUNT_TOKEN`, `TALKOVER_LOG`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ENV_ACCOUNT_TOKEN",
+    "ENV_BASE_URL",
+    "ENV_LOG",
+    "ENV_TOKEN",
+    "Secret",
+    "configure_logging_from_env",
+    "resolve_base_url",
+]
+
+DEFAULT_BASE_URL = "https://app.talkover.ai/api/v1"
+ENV_TOKEN = "TALKOVER_API_TOKEN"
+ENV_ACCOUNT_TOKEN = "TALKOVER_ACCOUNT_TOKEN"
+ENV_BASE_URL = "TALKOVER_BASE_URL"
+ENV_LOG = "TALKOVER_LOG"
+
+logger = logging.getLogger("talkover_async")
+
+
+class Secret:
+    """A credential whose `repr` and `str` never show its value.
+
+    Rejects values containing whitespace or control characters (CR/LF would let a token
+    inject headers).
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str, *, name: str = "token") -> None:
+        if not isinstance(value, str) or not value:
+            raise ConfigurationError(f"{name} must be a non-empty string")
+        if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ConfigurationError(
+                f"{name} contains whitespace or control characters (check for a stray newline)"
+            )
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        """The real value, for the one place that must send it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(self._value.encode(), other._value.encode())
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+    def __reduce__(self) -> object:
+        raise TypeError("Secret values cannot be pickled")
+
+
+def coerce_secret(value: str | Secret | None, *, name: str) -> Secret | None:
+    """A `Secret` from a string, an existing `Secret` or None."""
+    if value is None or isinstance(value, Secret):
+        return value
+    return Secret(value, name=name)
+
+
+def env_secret(env: Mapping[str, str], key: str) -> Secret | None:
+    """A secret from an environment variable; empty counts as unset."""
+    value = env.get(key)
+    if not value:
+        return None
+    return Secret(value.strip(), name=key)
+
+
+def resolve_base_url(value: str | None, env: Mapping[str, str] | None = None) -> str:
+    """The API base URL from the argument, `TALKOVER_BASE_URL` or the default; validated."""
+    env = os.environ if env is None else env
+    url = (value or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(f"base_url must be an http(s) URL, got {url!r}")
+    if any(ord(c) < 33 for c in url):
+        raise ConfigurationError("base_url contains whitespace or control characters")
+    return url
+
+
+_configured = False
+
+
+def configure_logging_from_env(env: Mapping[str, str] | None = None) -> None:
+    """Apply `TALKOVER_LOG=debug|info|warning` to the `talkover_async` logger, once."""
+    global _configured
+    env = os.environ if env is None else env
+    level_name = (env.get(ENV_LOG) or "").strip().upper()
+    if not level_name or _configured:
+        return
+    level = logging.getLevelName(level_name)
+    if not isinstance(level, int):
+        raise ConfigurationError(f"{ENV_LOG} must be debug, info or warning, got {level_name!r}")
+    logger.setLevel(level)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        logger.addHandler(handler)
+    _configured = True

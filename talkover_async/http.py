@@ -1,0 +1,107 @@
+"""HTTP value types shared by transports and middleware: `Request`, `Response`, `Timeout`.
+
+They know nothing about Talkover's models; they carry bytes, headers and a few facts about the
+operation (its name, path template and whether repeating it is safe) that middleware needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from multidict import CIMultiDict, CIMultiDictProxy
+
+__all__ = ["Attempt", "Headers", "Request", "Response", "Timeout"]
+
+Headers = Mapping[str, str]
+
+
+@attrs.frozen(slots=True)
+class Timeout:
+    """Time limits for one attempt, in seconds (`None` disables that limit).
+
+    `connect` covers waiting for a pooled connection and establishing a new one: a request
+    that times out there provably never left the client.
+    """
+
+    total: float | None = 60.0
+    connect: float | None = 10.0
+    read: float | None = 30.0
+
+    @classmethod
+    def of(cls, value: Timeout | float | None) -> Timeout | None:
+        """Coerce a number of seconds (a total limit) or a `Timeout` to a `Timeout`."""
+        if value is None or isinstance(value, Timeout):
+            return value
+        return cls(total=float(value), connect=min(float(value), 10.0), read=float(value))
+
+
+@attrs.frozen(slots=True)
+class Attempt:
+    """One attempt of a request, as recorded by the retry middleware."""
+
+    number: int
+    status_code: int | None = None
+    error: str | None = None
+    elapsed: float = 0.0
+    wait: float | None = None
+
+
+@attrs.frozen(slots=True, repr=False)
+class Request:
+    """An HTTP request about to be sent.
+
+    `operation` names the API operation (`agents.call`), `path_template` is its documented path
+    (`/agents/{agent_id}/call`, used in logs instead of the concrete path), and `safe` says
+    whether sending it twice can repeat a side effect (False for placing a call).
+    """
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    content: bytes | None = None
+    timeout: Timeout | None = None
+    operation: str = ""
+    path_template: str = ""
+    safe: bool = True
+    attempt: int = 1
+    extensions: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def with_headers(self, extra: Mapping[str, str]) -> Request:
+        """A copy of this request with `extra` headers added (or replaced)."""
+        merged = dict(self.headers)
+        merged.update(extra)
+        return attrs.evolve(self, headers=merged)
+
+    def __repr__(self) -> str:
+        # Never show headers (Authorization) or the body (phone numbers, secrets).
+        return f"<Request {self.method} {self.path_template or '?'} op={self.operation!r}>"
+
+
+def _headers(value: Mapping[str, str] | None) -> CIMultiDictProxy[str] | CIMultiDict[str]:
+    if isinstance(value, CIMultiDictProxy | CIMultiDict):
+        return value
+    return CIMultiDict(value or {})
+
+
+@attrs.frozen(slots=True, repr=False)
+class Response:
+    """An HTTP response: status, case-insensitive headers and the raw body bytes."""
+
+    status_code: int
+    headers: CIMultiDictProxy[str] | CIMultiDict[str] = attrs.field(
+        factory=CIMultiDict, converter=_headers
+    )
+    content: bytes = b""
+    request: Request | None = None
+    elapsed: float = 0.0
+    attempts: tuple[Attempt, ...] = ()
+
+    @property
+    def is_success(self) -> bool:
+        """True for a 2xx status."""
+        return 200 <= self.status_code < 300
+
+    def __repr__(self) -> str:
+        return f"<Response {self.status_code} {len(self.content)} bytes>"

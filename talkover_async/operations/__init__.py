@@ -1,0 +1,156 @@
+"""The operation registry: one `Operation` per documented endpoint, and `decode`.
+
+Every resource method is a thin wrapper that checks its arguments, then asks the client to run
+an operation; the client decodes the response with `decode_response`. `decode` exposes the same
+path for users with their own transports or stored responses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import cattrs
+
+from ..envelope import Envelope, parse
+from ..errors import ResponseDecodeError
+from ..http import Response
+from ..models.results import Ack
+from ..pagination import Page
+from ..serde import structure
+
+__all__ = ["OPERATIONS", "Operation", "decode", "decode_response", "register"]
+
+_PARAM_RE = re.compile(r"{(\w+)}")
+
+
+@attrs.frozen(slots=True)
+class Operation:
+    """One endpoint.
+
+    `path` is the documented template relative to the base URL (`/agents/{agent_id}/call`), or
+    to the API root (`/user`, i.e. `/api/user`) when `root` is set. `safe` says whether
+    repeating the request can repeat a side effect: unsafe operations are retried only when
+    the request provably never reached the server, or on 429. `response` is the type the
+    payload is decoded into (`None` for a bare `Ack`); for `paginated` operations it is the
+    item type and the result is a `Page`. `unwrap` names the key inside `data` that holds the
+    payload (`{"data": {"versions": [...]}}`). `allow_failure` keeps a `{success: false, data}`
+    2xx body as a result (a failed SIP trunk verification).
+    """
+
+    name: str
+    method: str
+    path: str
+    safe: bool
+    response: Any = None
+    paginated: bool = False
+    auth: str = "environment"
+    root: bool = False
+    unwrap: str | None = None
+    allow_failure: bool = False
+    summary: str = ""
+
+    @property
+    def path_params(self) -> tuple[str, ...]:
+        """Names of the path parameters, in order."""
+        return tuple(_PARAM_RE.findall(self.path))
+
+    @property
+    def full_path(self) -> str:
+        """The path as the docs write it (`/api/v1/...`, or `/api/...` for root paths)."""
+        return ("/api" if self.root else "/api/v1") + self.path
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def register(operation: Operation) -> Operation:
+    """Add an operation to the registry (names are unique)."""
+    if operation.name in OPERATIONS:
+        raise ValueError(f"duplicate operation {operation.name}")
+    OPERATIONS[operation.name] = operation
+    return operation
+
+
+def decode(
+    operation: Operation | str,
+    status_code: int,
+    body: bytes | str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    strict: bool = False,
+) -> Any:
+    """What the client method returns for this HTTP response, or the typed error it raises.
+
+    For a paginated operation this is one `Page` (the method itself returns a paginator).
+    """
+    op = OPERATIONS[operation] if isinstance(operation, str) else operation
+    content = body.encode() if isinstance(body, str) else body
+    return decode_response(op, Response(status_code, headers or {}, content), strict=strict)
+
+
+def decode_response(
+    op: Operation, response: Response, *, strict: bool = False, requested_page: int = 1
+) -> Any:
+    """Decode a response for `op` (see `decode`)."""
+    env = parse(response, allow_failure=op.allow_failure)
+    if op.response is Ack or op.response is None:
+        return Ack(success=env.success, message=env.message)
+    data = _payload(op, env, response)
+    try:
+        if op.paginated:
+            if not isinstance(data, list):
+                raise TypeError(f"expected a JSON array of items, got {type(data).__name__}")
+            items = structure(data, list[op.response], strict=strict)  # type: ignore[name-defined]
+            return Page.from_pagination(items, env.pagination, requested_page)
+        return structure(data, op.response, strict=strict)
+    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise ResponseDecodeError(
+            _describe(exc),
+            status_code=response.status_code,
+            excerpt=response.content[:200].decode("utf-8", "replace"),
+            response=response,
+        ) from None
+
+
+def _payload(op: Operation, env: Envelope, response: Response) -> Any:
+    data = env.data
+    if op.unwrap is None:
+        return data
+    if not isinstance(data, dict) or op.unwrap not in data:
+        raise ResponseDecodeError(
+            f"expected data.{op.unwrap}",
+            status_code=response.status_code,
+            excerpt=response.content[:200].decode("utf-8", "replace"),
+            response=response,
+        )
+    return data[op.unwrap]
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, cattrs.BaseValidationError):
+        messages = cattrs.transform_error(exc, path="data")
+        return "; ".join(messages[:5])
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+# Area modules register their operations on import; keep this import last.
+from . import (  # noqa: E402, F401
+    account,
+    agent_webhooks,
+    agents,
+    billing,
+    callback_agents,
+    calls,
+    campaign_sftp,
+    campaign_webhooks,
+    campaigns,
+    flows,
+    health,
+    phone_numbers,
+    sip_trunks,
+    trainings_actions,
+    voice_templates,
+)

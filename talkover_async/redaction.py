@@ -1,0 +1,112 @@
+"""Removes secrets and masks phone numbers in anything the SDK logs or puts in an error.
+
+One place for the rule, used by the logging middleware, error messages and excerpts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = [
+    "ALLOWED_HEADERS",
+    "SECRET_KEYS",
+    "Redactor",
+    "mask_phone",
+    "redact_text",
+]
+
+#: Header names that may appear in DEBUG logs; every other header is dropped.
+ALLOWED_HEADERS = frozenset(
+    {
+        "accept",
+        "content-type",
+        "content-length",
+        "user-agent",
+        "retry-after",
+        "date",
+        "x-request-id",
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+    }
+)
+
+#: JSON keys whose values are secrets wherever they appear.
+SECRET_KEYS = frozenset(
+    {
+        "authorization",
+        "token",
+        "api_key",
+        "apikey",
+        "webhook_secret",
+        "secret",
+        "password",
+        "private_key",
+        "private_key_passphrase",
+        "value",  # custom_headers[].value may carry credentials
+    }
+)
+
+_TOKEN_RE = re.compile(r"talq_[A-Za-z0-9._\-]+")
+_BEARER_RE = re.compile(r"(?i)(bearer\s+)[^\s\"',}]+")
+_PAT_RE = re.compile(r"\b\d+\|[A-Za-z0-9]{8,}")
+_PHONE_RE = re.compile(r"\+\d[\d\s().\-]{5,18}\d")
+_MASK = "***"
+
+
+def mask_phone(number: str) -> str:
+    """Mask a phone number, keeping the `+`, the first digit and the last four: +1******0100."""
+    digits = [c for c in number if c.isdigit()]
+    if len(digits) <= 5:
+        return "+" + "*" * len(digits)
+    return "+" + digits[0] + "*" * (len(digits) - 5) + "".join(digits[-4:])
+
+
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Remove tokens, bearer values and the given secrets; mask phone numbers."""
+    for secret in secrets:
+        if secret and secret in text:
+            text = text.replace(secret, _MASK)
+    text = _TOKEN_RE.sub("talq_" + _MASK, text)
+    text = _BEARER_RE.sub(r"\g<1>" + _MASK, text)
+    text = _PAT_RE.sub(_MASK, text)
+    return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+class Redactor:
+    """Redaction with the secrets one client knows (its tokens, webhook secrets it sent)."""
+
+    __slots__ = ("_secrets",)
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets: set[str] = {s for s in secrets if s}
+
+    def add(self, secret: str | None) -> None:
+        """Remember one more secret value to remove from any text."""
+        if secret and len(secret) >= 4:
+            self._secrets.add(secret)
+
+    def text(self, text: str) -> str:
+        """Redact a piece of text."""
+        return redact_text(text, self._secrets)
+
+    def value(self, value: Any, _depth: int = 0) -> Any:
+        """Redact a decoded JSON value: secret keys blanked, strings redacted."""
+        if _depth > 32:
+            return _MASK
+        if isinstance(value, Mapping):
+            return {
+                k: (_MASK if str(k).lower() in SECRET_KEYS else self.value(v, _depth + 1))
+                for k, v in value.items()
+            }
+        if isinstance(value, list | tuple):
+            return [self.value(v, _depth + 1) for v in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
+
+    def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """Keep only allow-listed headers, each redacted."""
+        return {k: self.text(v) for k, v in headers.items() if k.lower() in ALLOWED_HEADERS}
