@@ -4,7 +4,9 @@ builds a `Request` for an operation and decodes its `Response`."""
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType, TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -22,7 +24,13 @@ from .config import (
     env_secret,
     resolve_base_url,
 )
-from .errors import ConfigurationError, InvalidRequestError
+from .errors import (
+    APIStatusError,
+    ConfigurationError,
+    InvalidRequestError,
+    ResponseDecodeError,
+    TalkoverError,
+)
 from .http import Request, Response, Timeout
 from .middleware import (
     AuthMiddleware,
@@ -58,7 +66,11 @@ from .validation import check_header_value, path_param
 __all__ = ["AsyncTalkover"]
 
 T = TypeVar("T")
+_captured: ContextVar[list[Response] | None] = ContextVar("talkover_captured", default=None)
 _NO_EXTENSIONS: Mapping[str, Any] = MappingProxyType({})
+DEFAULT_TIMEOUT = Timeout()
+#: Body fields whose values are secrets: remembered so no log line or error can show them.
+_SECRET_BODY_KEYS = frozenset({"webhook_secret", "password", "private_key", "private_key_passphrase"})
 
 
 @attrs.frozen(slots=True)
@@ -100,7 +112,7 @@ class AsyncTalkover:
         *,
         base_url: str | None = None,
         transport: Transport | None = None,
-        timeout: float | Timeout = Timeout(),
+        timeout: float | Timeout = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         deadline: float | None = None,
         max_retry_after: float = 60.0,
@@ -199,8 +211,8 @@ class AsyncTalkover:
             max_retries=self._policy.max_retries if max_retries is None else max_retries,
             deadline=self._policy.deadline if deadline is None else deadline,
         )
-        clone._headers = {**self._headers, **self._base_headers(headers)} if headers else dict(
-            self._headers
+        clone._headers = (
+            {**self._headers, **self._base_headers(headers)} if headers else dict(self._headers)
         )
         clone._owns_transport = False
         clone._handler = clone._build_handler()
@@ -254,6 +266,9 @@ class AsyncTalkover:
                 url = f"{url}?{encoded}"
         content = None
         if body is not None:
+            secret_keys = _SECRET_BODY_KEYS.intersection(body)
+            for key in secret_keys:
+                self._redactor.add(str(body[key]))
             content = _json.dumps(body)
             headers = {**headers, "Content-Type": "application/json"}
         return Request(
@@ -284,9 +299,7 @@ class AsyncTalkover:
             deadline = options.get("deadline", self._policy.deadline)
             if not isinstance(max_retries, int) or max_retries < 0:
                 raise InvalidRequestError("max_retries", "must be an integer >= 0")
-            if deadline is not None and (
-                not isinstance(deadline, int | float) or deadline <= 0
-            ):
+            if deadline is not None and (not isinstance(deadline, int | float) or deadline <= 0):
                 raise InvalidRequestError("deadline", "must be a positive number of seconds")
             ext["retry"] = attrs.evolve(self._policy, max_retries=max_retries, deadline=deadline)
         return ext or _NO_EXTENSIONS
@@ -307,8 +320,13 @@ class AsyncTalkover:
     ) -> RawResponse:
         """Run an operation; the parsed result next to the HTTP response."""
         request = self.build_request(op, path_params, query=query, body=body, options=options)
-        response = await self._handler(request)
-        parsed = decode_response(op, response, strict=self._strict, requested_page=requested_page)
+        try:
+            response = await self._handler(request)
+            parsed = decode_response(
+                op, response, strict=self._strict, requested_page=requested_page
+            )
+        except TalkoverError as exc:
+            raise self._scrub(exc) from None
         return RawResponse(parsed, response)
 
     async def call(
@@ -322,8 +340,14 @@ class AsyncTalkover:
     ) -> Any:
         """Run an operation and return only the parsed result."""
         request = self.build_request(op, path_params, query=query, body=body, options=options)
-        response = await self._handler(request)
-        return decode_response(op, response, strict=self._strict)
+        try:
+            response = await self._handler(request)
+            captured = _captured.get()
+            if captured is not None:
+                captured.append(response)
+            return decode_response(op, response, strict=self._strict)
+        except TalkoverError as exc:
+            raise self._scrub(exc) from None
 
     def paginate(
         self,
@@ -343,13 +367,48 @@ class AsyncTalkover:
             request = self.build_request(
                 op, path_params, query={**filters, "page": page}, options=options
             )
-            response = await self._handler(request)
-            result: Page[Any] = decode_response(
-                op, response, strict=self._strict, requested_page=page
-            )
+            try:
+                response = await self._handler(request)
+                captured = _captured.get()
+                if captured is not None:
+                    captured.append(response)
+                result: Page[Any] = decode_response(
+                    op, response, strict=self._strict, requested_page=page
+                )
+            except TalkoverError as exc:
+                raise self._scrub(exc) from None
             return result
 
         return AsyncPaginator(fetch, start_page=start)
+
+    @staticmethod
+    @contextmanager
+    def capture_responses() -> Iterator[list[Response]]:
+        """Collect the HTTP responses of the calls made inside the block (this task only).
+
+        ```python
+        with client.capture_responses() as responses:
+            agent = await client.agents.get(agent_id)
+        print(responses[-1].status_code, responses[-1].headers.get("X-RateLimit-Remaining"))
+        ```
+        """
+        captured: list[Response] = []
+        token = _captured.set(captured)
+        try:
+            yield captured
+        finally:
+            _captured.reset(token)
+
+    def _scrub(self, exc: TalkoverError) -> TalkoverError:
+        """Remove the secrets this client knows (webhook secrets it sent...) from an error
+        whose text may echo what the server received."""
+        redact = self._redactor.text
+        exc.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.args)
+        if isinstance(exc, APIStatusError):
+            exc.message = self._redactor.secrets(exc.message)
+        elif isinstance(exc, ResponseDecodeError):
+            exc.excerpt = redact(exc.excerpt)
+        return exc
 
     # --- lifecycle ------------------------------------------------------------------------
     async def aclose(self) -> None:

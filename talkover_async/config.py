@@ -26,8 +26,8 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://app.talkover.ai/api/v1"
-ENV_TOKEN = "TALKOVER_API_TOKEN"
-ENV_ACCOUNT_TOKEN = "TALKOVER_ACCOUNT_TOKEN"
+ENV_TOKEN = "TALKOVER_API_TOKEN"  # noqa: S105 - a variable name, not a secret
+ENV_ACCOUNT_TOKEN = "TALKOVER_ACCOUNT_TOKEN"  # noqa: S105
 ENV_BASE_URL = "TALKOVER_BASE_URL"
 ENV_LOG = "TALKOVER_LOG"
 
@@ -69,7 +69,7 @@ class Secret:
     def __hash__(self) -> int:
         return hash(("Secret", self._value))
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> str | tuple[object, ...]:
         raise TypeError("Secret values cannot be pickled")
 
 

@@ -18,6 +18,7 @@ A body that is none of these raises `ResponseDecodeError` with the status and an
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -59,8 +60,10 @@ def load_json(response: Response) -> Any:
         return _json.loads(response.content)
     except _json.JSONDecodeError as exc:
         ctype = response.headers.get("content-type", "")
-        what = "an HTML page" if "html" in ctype or response.content.lstrip()[:1] == b"<" else (
-            "invalid or truncated JSON"
+        what = (
+            "an HTML page"
+            if "html" in ctype or response.content.lstrip()[:1] == b"<"
+            else ("invalid or truncated JSON")
         )
         raise ResponseDecodeError(
             f"expected a JSON object, got {what} ({type(exc).__name__})",
@@ -204,6 +207,6 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         if when is None:
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN / inf
+    if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)

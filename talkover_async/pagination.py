@@ -7,7 +7,15 @@ to`), `meta` (`current_page, per_page, total, last_page`), the short `pagination
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+)
 from contextlib import aclosing
 from typing import Any, Generic, TypeVar
 
@@ -104,6 +112,8 @@ class AsyncPaginator(Generic[T]):
         while True:
             page = await self._fetch(number)
             fetched += 1
+            if fetched > 1 and page.current_page < number:
+                return  # the server answered an earlier page again: it ignores `page`
             yield page
             if not page.has_next or (self._max_pages is not None and fetched >= self._max_pages):
                 return
@@ -115,7 +125,7 @@ class AsyncPaginator(Generic[T]):
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
 
-    async def _items(self) -> AsyncIterator[T]:
+    async def _items(self) -> AsyncGenerator[T, None]:
         async for page in self.pages():
             for item in page.items:
                 yield item

@@ -50,7 +50,7 @@ SECRET_KEYS = frozenset(
 )
 
 _TOKEN_RE = re.compile(r"talq_[A-Za-z0-9._\-]+")
-_BEARER_RE = re.compile(r"(?i)(bearer\s+)[^\s\"',}]+")
+_BEARER_RE = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/|=\-]{8,}")
 _PAT_RE = re.compile(r"\b\d+\|[A-Za-z0-9]{8,}")
 _PHONE_RE = re.compile(r"\+\d[\d\s().\-]{5,18}\d")
 _MASK = "***"
@@ -91,6 +91,13 @@ class Redactor:
     def text(self, text: str) -> str:
         """Redact a piece of text."""
         return redact_text(text, self._secrets)
+
+    def secrets(self, text: str) -> str:
+        """Replace only the known secret values (keeps the rest of the text verbatim)."""
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, _MASK)
+        return text
 
     def value(self, value: Any, _depth: int = 0) -> Any:
         """Redact a decoded JSON value: secret keys blanked, strings redacted."""

@@ -113,7 +113,6 @@ def _open_enum(tp: Any) -> type[enum.Enum] | None:
     return None
 
 
-
 def _json_key(field: attrs.Attribute[Any]) -> str:
     return str(field.metadata.get(KEY, field.name))
 

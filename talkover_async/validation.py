@@ -6,6 +6,7 @@ returns the (normalised) value so resource methods can build bodies in one pass.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Mapping
 from datetime import date
@@ -105,10 +106,10 @@ def check_number(
     lo_exclusive: bool = False,
 ) -> float:
     """A finite number within a range (inclusive unless `lo_exclusive`)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidRequestError(field, "must be a number")
-    if value in (float("inf"), float("-inf")):
-        raise InvalidRequestError(field, "must be finite")
+    if not math.isfinite(value):
+        raise InvalidRequestError(field, "must be a finite number")
     if lo_exclusive and lo is not None and value <= lo:
         raise InvalidRequestError(field, f"must be greater than {lo}")
     _range(field, value, None if lo_exclusive else lo, hi)
@@ -139,7 +140,11 @@ def check_mapping(field: str, value: object) -> dict[str, Any]:
 
 
 def check_list(
-    field: str, value: object, *, min_items: int = 0, item: type[T] = str  # type: ignore[assignment]
+    field: str,
+    value: object,
+    *,
+    min_items: int = 0,
+    item: type[T] = str,  # type: ignore[assignment]
 ) -> list[T]:
     """A list (or tuple) of items of one type, with a minimum length."""
     if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
@@ -147,7 +152,7 @@ def check_list(
     if len(value) < min_items:
         raise InvalidRequestError(field, f"must contain at least {min_items} item(s)")
     for v in value:
-        if not isinstance(v, item) or isinstance(v, bool) and item is not bool:
+        if not isinstance(v, item) or (isinstance(v, bool) and item is not bool):
             raise InvalidRequestError(field, f"items must be {item.__name__}")
     return list(value)
 

@@ -21,9 +21,19 @@ from .agents import (
     VoiceTemplateRef,
     WhoSpeaksFirst,
 )
-from .calls import Call, CallStatus, EndedCall
-from .common import AgentRef, Direction, PaginationInfo
-from .results import Ack
+from .calls import (
+    Call,
+    CallStatus,
+    EndedCall,
+)
+from .common import (
+    AgentRef,
+    Direction,
+    PaginationInfo,
+)
+from .results import (
+    Ack,
+)
 
 __all__ = [
     "Ack",

@@ -103,7 +103,7 @@ def decode_response(
         if op.paginated:
             if not isinstance(data, list):
                 raise TypeError(f"expected a JSON array of items, got {type(data).__name__}")
-            items = structure(data, list[op.response], strict=strict)  # type: ignore[name-defined]
+            items: list[Any] = structure(data, list[op.response], strict=strict)  # type: ignore[name-defined]
             return Page.from_pagination(items, env.pagination, requested_page)
         return structure(data, op.response, strict=strict)
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -12,6 +12,4 @@ AGENTS_CALLS = register(
     Operation("agents.calls", "GET", "/agents/{agent_id}/calls", True, Call, paginated=True)
 )
 CALLS_LIST = register(Operation("calls.list", "GET", "/calls", True, Call, paginated=True))
-CALLS_END = register(
-    Operation("calls.end", "POST", "/agents/{agent_id}/end-call", True, EndedCall)
-)
+CALLS_END = register(Operation("calls.end", "POST", "/agents/{agent_id}/end-call", True, EndedCall))

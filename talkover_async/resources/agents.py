@@ -31,7 +31,6 @@ from ..validation import (
     check_mapping,
     check_number,
     check_str,
-    path_param,
 )
 from .actions import ActionsResource
 from .agent_webhooks import AgentWebhooksResource
@@ -75,7 +74,9 @@ class AgentsResource(Resource):
         """`GET /agents` (paged with `meta`): `await` for a page, `async for` for every agent."""
         query = drop_none(
             {
-                "status": None if status is None else check_choice("status", status, AGENT_STATUSES),
+                "status": None
+                if status is None
+                else check_choice("status", status, AGENT_STATUSES),
                 "direction": None
                 if direction is None
                 else check_choice("direction", direction, DIRECTIONS),
@@ -88,7 +89,9 @@ class AgentsResource(Resource):
 
     async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`GET /agents/{agent_id}`: one agent with voice, trainings, actions and numbers."""
-        result: Agent = await self._client.call(ops.AGENTS_GET, {"agent_id": agent_id}, options=options)
+        result: Agent = await self._client.call(
+            ops.AGENTS_GET, {"agent_id": agent_id}, options=options
+        )
         return result
 
     async def create(
@@ -139,7 +142,9 @@ class AgentsResource(Resource):
                 "description": _opt(check_str, "description", description),
                 "initial_message": _opt(check_str, "initial_message", initial_message),
                 "conversation_speed": _opt_num("conversation_speed", conversation_speed, 0.1, 3.0),
-                "initial_message_delay": _opt_num("initial_message_delay", initial_message_delay, 0, 60),
+                "initial_message_delay": _opt_num(
+                    "initial_message_delay", initial_message_delay, 0, 60
+                ),
                 "ask_if_human_present_on_idle": _opt(
                     check_bool, "ask_if_human_present_on_idle", ask_if_human_present_on_idle
                 ),
@@ -237,7 +242,9 @@ class AgentsResource(Resource):
         body = drop_none(
             {
                 "voice_id": check_str("voice_id", voice_id, min_len=1, max_len=255),
-                "conversation_speed": check_number("conversation_speed", conversation_speed, 0.1, 3.0),
+                "conversation_speed": check_number(
+                    "conversation_speed", conversation_speed, 0.1, 3.0
+                ),
                 "who_speaks_first": check_choice("who_speaks_first", who_speaks_first, SPEAKERS),
                 "ambient_background": _opt(check_str, "ambient_background", ambient_background),
                 "ambient_volume": _opt_num("ambient_volume", ambient_volume, 0, 2),
@@ -294,7 +301,9 @@ class AgentsResource(Resource):
     async def delete(self, agent_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /agents/{agent_id}`: irreversible. 409 (`ConflictError`) with
         `AGENT_IS_PUBLISHED` or `AGENT_HAS_ACTIVE_CALLS` when it cannot go yet."""
-        result: Ack = await self._client.call(ops.AGENTS_DELETE, {"agent_id": agent_id}, options=options)
+        result: Ack = await self._client.call(
+            ops.AGENTS_DELETE, {"agent_id": agent_id}, options=options
+        )
         return result
 
     async def update_advanced_settings(

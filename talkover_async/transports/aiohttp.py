@@ -106,9 +106,7 @@ class AiohttpTransport:
                 )
         except _NOT_SENT as exc:
             if isinstance(exc, aiohttp.ConnectionTimeoutError):
-                raise APITimeoutError(
-                    "timed out waiting for a connection", sent=False
-                ) from None
+                raise APITimeoutError("timed out waiting for a connection", sent=False) from None
             raise APIConnectionError(
                 f"could not connect: {type(exc).__name__}", sent=False
             ) from None

@@ -37,9 +37,7 @@ class MockTransport:
         except TimeoutError:
             raise APITimeoutError("request timed out", sent=True) from None
         except OSError as exc:
-            raise APIConnectionError(
-                f"connection lost: {type(exc).__name__}", sent=True
-            ) from None
+            raise APIConnectionError(f"connection lost: {type(exc).__name__}", sent=True) from None
         if not isinstance(result, Response):
             raise TypeError(f"mock handler returned {type(result).__name__}, not Response")
         if result.request is None:
