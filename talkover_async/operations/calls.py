@@ -7,9 +7,45 @@ from . import Operation, register
 
 __all__: list[str] = []
 
-AGENTS_CALL = register(Operation("agents.call", "POST", "/agents/{agent_id}/call", False, Call))
-AGENTS_CALLS = register(
-    Operation("agents.calls", "GET", "/agents/{agent_id}/calls", True, Call, paginated=True)
+AGENTS_CALL = register(
+    Operation(
+        "agents.call",
+        "POST",
+        "/agents/{agent_id}/call",
+        False,
+        Call,
+        summary="Place a phone call (side effect)",
+    )
 )
-CALLS_LIST = register(Operation("calls.list", "GET", "/calls", True, Call, paginated=True))
-CALLS_END = register(Operation("calls.end", "POST", "/agents/{agent_id}/end-call", True, EndedCall))
+AGENTS_CALLS = register(
+    Operation(
+        "agents.calls",
+        "GET",
+        "/agents/{agent_id}/calls",
+        True,
+        Call,
+        paginated=True,
+        summary="An agent's call history (paged)",
+    )
+)
+CALLS_LIST = register(
+    Operation(
+        "calls.list",
+        "GET",
+        "/calls",
+        True,
+        Call,
+        paginated=True,
+        summary="Every call of the environment (paged)",
+    )
+)
+CALLS_END = register(
+    Operation(
+        "calls.end",
+        "POST",
+        "/agents/{agent_id}/end-call",
+        True,
+        EndedCall,
+        summary="Hang up an active call",
+    )
+)
