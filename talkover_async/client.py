@@ -4,9 +4,17 @@ builds a `Request` for an operation and decodes its `Response`."""
 from __future__ import annotations
 
 import os
+from collections.abc import (
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from contextlib import contextmanager
 from contextvars import ContextVar
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType, TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -24,6 +32,7 @@ from .config import (
     env_secret,
     resolve_base_url,
 )
+from .dispatch import CallSpec, Dispatch, dispatch
 from .errors import (
     APIStatusError,
     ConfigurationError,
@@ -32,6 +41,7 @@ from .errors import (
     TalkoverError,
 )
 from .http import Request, Response, Timeout
+from .limits import RateLimiter, RetryBudget, TokenBucketLimiter
 from .middleware import (
     AuthMiddleware,
     LoggingMiddleware,
@@ -40,6 +50,7 @@ from .middleware import (
     RetryPolicy,
     build_chain,
 )
+from .middleware.ratelimit import RateLimitMiddleware
 from .middleware.retry import OnRetry
 from .operations import Operation, decode_response
 from .options import RequestOptions
@@ -104,6 +115,12 @@ class AsyncTalkover:
     `TALKOVER_ACCOUNT_TOKEN` when not given. `transport` defaults to an `AiohttpTransport`;
     `middleware` are your own, run inside retries and outside auth. `strict=True` decodes with
     the strict converter (unknown keys and enum values fail).
+
+    Limits shared by every request of the client (and of its `with_options` clones):
+    `rate_limit` in requests per minute (or your own `RateLimiter`, e.g. one shared by a fleet)
+    slows down on 429 and recovers; `max_in_flight` bounds concurrent requests;
+    `retry_budget` (a ratio such as `0.1`, or a `RetryBudget`) caps retries at that share of
+    recent requests. Waiting for them counts against `deadline`.
     """
 
     def __init__(
@@ -123,6 +140,9 @@ class AsyncTalkover:
         connection_limit: int = 100,
         strict: bool = False,
         env: Mapping[str, str] | None = None,
+        rate_limit: float | RateLimiter | None = None,
+        max_in_flight: int | None = None,
+        retry_budget: RetryBudget | float | None = None,
     ) -> None:
         env = os.environ if env is None else env
         configure_logging_from_env(env)
@@ -152,6 +172,9 @@ class AsyncTalkover:
         )
         self._user_middleware = tuple(middleware)
         self._on_retry = tuple(on_retry)
+        self._limits_middleware, self._retry_budget = _limits(
+            rate_limit, max_in_flight, retry_budget
+        )
         self._headers = self._base_headers(headers)
         self._handler = self._build_handler()
         self._attach_resources()
@@ -181,12 +204,33 @@ class AsyncTalkover:
 
     def _build_handler(self) -> Callable[[Request], Awaitable[Response]]:
         chain: list[Middleware] = [
-            RetryMiddleware(self._policy, on_retry=self._on_retry),
+            RetryMiddleware(self._policy, on_retry=self._on_retry, budget=self._retry_budget),
             *self._user_middleware,
             AuthMiddleware(self._token, self._account_token),
             LoggingMiddleware(self._redactor),
         ]
+        if self._limits_middleware is not None:
+            chain.insert(1 + len(self._user_middleware), self._limits_middleware)
         return build_chain(chain, self._transport.send)
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The client's rate limiter (`rate_limit=`), if any."""
+        mw = self._limits_middleware
+        return mw.limiter if mw is not None else None
+
+    def dispatch(
+        self,
+        specs: Iterable[CallSpec] | AsyncIterable[CallSpec],
+        *,
+        concurrency: int = 32,
+        results_path: str | os.PathLike[str] | None = None,
+        resume: bool = False,
+    ) -> Dispatch:
+        """Place many calls; see `talkover_async.dispatch.dispatch`."""
+        return dispatch(
+            self, specs, concurrency=concurrency, results_path=results_path, resume=resume
+        )
 
     def with_options(
         self,
@@ -435,6 +479,35 @@ class AsyncTalkover:
     def __repr__(self) -> str:
         token = "Secret('**********')" if self._token else "None"
         return f"<AsyncTalkover base_url={self.base_url!r} token={token}>"
+
+
+def _limits(
+    rate_limit: float | RateLimiter | None,
+    max_in_flight: int | None,
+    retry_budget: RetryBudget | float | None,
+) -> tuple[RateLimitMiddleware | None, RetryBudget | None]:
+    """The limits middleware (built once, so clones share it) and the retry budget."""
+    limiter: RateLimiter | None
+    if rate_limit is None or isinstance(rate_limit, RateLimiter):
+        limiter = rate_limit
+    elif isinstance(rate_limit, bool) or not isinstance(rate_limit, int | float):
+        raise ConfigurationError("rate_limit must be requests per minute or a RateLimiter")
+    elif rate_limit <= 0:
+        raise ConfigurationError("rate_limit must be a positive number of requests per minute")
+    else:
+        limiter = TokenBucketLimiter(rate_limit)
+    if max_in_flight is not None and (
+        isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or max_in_flight < 1
+    ):
+        raise ConfigurationError("max_in_flight must be an integer >= 1")
+    try:
+        budget = RetryBudget.of(retry_budget)
+    except (TypeError, ValueError):
+        raise ConfigurationError("retry_budget must be a ratio between 0 and 1") from None
+    middleware = None
+    if limiter is not None or max_in_flight is not None:
+        middleware = RateLimitMiddleware(limiter, max_in_flight)
+    return middleware, budget
 
 
 def _query_value(value: Any) -> Any:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .errors import InvalidRequestError
 
@@ -29,6 +29,7 @@ __all__ = [
     "check_mapping",
     "check_number",
     "check_str",
+    "check_url",
     "path_param",
 ]
 
@@ -190,3 +191,19 @@ def check_header_value(field: str, value: object) -> str:
     if _CONTROL_RE.search(value.replace("\t", " ")):
         raise InvalidRequestError(field, "must not contain CR, LF or control characters")
     return value
+
+
+def check_url(field: str, value: object, *, max_len: int | None = None) -> str:
+    """An absolute `http://` or `https://` URL with a host, no whitespace or control
+    characters, within `max_len` characters."""
+    text = check_str(field, value, min_len=1, max_len=max_len)
+    if _CONTROL_RE.search(text) or any(c.isspace() for c in text):
+        raise InvalidRequestError(field, "must be a URL without whitespace or control characters")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise InvalidRequestError(field, "must be a valid http(s) URL") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidRequestError(field, "must be a valid http(s) URL")
+    return text

@@ -31,6 +31,7 @@ import tenacity
 from ..envelope import error_from_response, parse_retry_after
 from ..errors import APIConnectionError, APITimeoutError, RateLimitError, TalkoverError
 from ..http import Attempt, Request, Response
+from ..limits import RetryBudget
 from .base import Handler
 
 __all__ = ["RETRYABLE_STATUSES", "RetryDetails", "RetryMiddleware", "RetryPolicy"]
@@ -81,10 +82,13 @@ class RetryMiddleware:
         *,
         on_retry: Sequence[OnRetry] = (),
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        budget: RetryBudget | None = None,
     ) -> None:
         self.policy = policy or RetryPolicy()
         self.on_retry = tuple(on_retry)
         self._sleep = sleep
+        #: Shared by all requests of the client: when spent, a request gives up instead.
+        self.budget = budget
 
     async def __call__(self, request: Request, call_next: Handler) -> Response:
         """Send the request; on a retryable failure, retry per the policy."""
@@ -93,6 +97,8 @@ class RetryMiddleware:
         deadline_at = None
         if policy.deadline is not None:
             deadline_at = asyncio.get_running_loop().time() + policy.deadline
+        if self.budget is not None:
+            self.budget.record_request()
         started = time.perf_counter()
         try:
             if deadline_at is None:
@@ -187,9 +193,13 @@ class RetryMiddleware:
         def stop(state: tenacity.RetryCallState) -> bool:
             if state.attempt_number > policy.max_retries:
                 return True
-            if deadline_at is None:
-                return False
-            return loop.time() + (state.upcoming_sleep or 0.0) >= deadline_at
+            if (
+                deadline_at is not None
+                and loop.time() + (state.upcoming_sleep or 0.0) >= deadline_at
+            ):
+                return True
+            # Last check, so the budget is spent only on a retry that will happen.
+            return self.budget is not None and not self.budget.try_retry()
 
         async def before_sleep(state: tenacity.RetryCallState) -> None:
             wait_for = state.upcoming_sleep

@@ -150,7 +150,11 @@ class ActionInput:
 
 @attrs.frozen(kw_only=True)
 class Action:
-    """An agent action (tool). `input_schema` holds what create-action took as `inputs`."""
+    """An agent action (tool). `input_schema` holds what create-action took as `inputs`.
+
+    Responses document `input_schema`; should a server echo the request name `inputs`
+    instead, it is kept in `inputs` (use `all_inputs` to read whichever came).
+    """
 
     id: str
     name: str | None = None
@@ -158,6 +162,7 @@ class Action:
     description: str | None = None
     type: ActionType | str | None = None
     input_schema: list[ActionInput] = attrs.field(factory=list)
+    inputs: list[ActionInput] = attrs.field(factory=list)
     config: Any = None
     action_trigger: Any = None
     url: str | None = None
@@ -167,6 +172,11 @@ class Action:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def all_inputs(self) -> list[ActionInput]:
+        """The action's inputs, from `input_schema` (documented) or `inputs` (request name)."""
+        return self.input_schema or self.inputs
 
 
 @attrs.frozen(kw_only=True)

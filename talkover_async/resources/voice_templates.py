@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
+from ..models.voice_templates import VoiceDemo, VoiceTemplateGroup
+from ..operations import voice_templates as ops
+from ..options import RequestOptions
 from .base import Resource
 
 __all__ = ["VoiceTemplatesResource"]
 
 
 class VoiceTemplatesResource(Resource):
-    """client.voice_templates."""
+    """Voice templates usable as `voice_id` in `agents.update_voice`: `client.voice_templates`."""
 
     __slots__ = ()
+
+    async def list(self, **options: Unpack[RequestOptions]) -> list[VoiceTemplateGroup]:
+        """`GET /voice-templates`: templates *grouped* by `display_name`, each group holding
+        `voices` (`cost` is a string such as `"0.10"`). The page's query parameters are not
+        readable in the docs: pass any in `extra_query`."""
+        result: list[VoiceTemplateGroup] = await self._client.call(
+            ops.VOICE_TEMPLATES_LIST, options=options
+        )
+        return result
+
+    async def demo(
+        self, voice_template_id: str, **options: Unpack[RequestOptions]
+    ) -> VoiceDemo:
+        """`GET /voice-templates/{voice_template_id}/demo`: generate sample audio.
+
+        The 200 body is a bare `{mp3_url}` (no `success`/`data` envelope); the URL is signed
+        and temporary. Audio is generated on every call. A generation failure is a 500 with
+        the body `{"error": "..."}`, raised as `InternalServerError` carrying that text.
+        """
+        result: VoiceDemo = await self._client.call(
+            ops.VOICE_TEMPLATES_DEMO, {"voice_template_id": voice_template_id}, options=options
+        )
+        return result

@@ -1,0 +1,402 @@
+"""WebhookReceiver over loopback (aiohttp.web on 127.0.0.1) and through `process`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from talkover_async import ConfigurationError
+from talkover_async.webhooks import (
+    DELIVERY_ID_HEADER,
+    EVENT_HEADER,
+    SIGNATURE_HEADER,
+    CallEvent,
+    EventType,
+    MemoryDedupeStore,
+    TestEvent,
+    UnknownEvent,
+    WebhookEvent,
+    WebhookReceiver,
+    WebhookResult,
+    sign,
+)
+
+SECRET = "whsec_canary_7a41e0b3"
+
+
+def body_of(name: str = "event_phone_call_ended", **more: Any) -> bytes:
+    payload = {
+        "event": name,
+        "timestamp": "2025-09-03T23:19:51Z",
+        "call_id": "call_1",
+        "agent_id": "agent_1",
+        "to": "+14155550100",
+        "status": "completed",
+        "duration": 45,
+        "context": {"order_id": "A-17"},
+    }
+    payload.update(more)
+    return json.dumps(payload).encode()
+
+
+def signed(body: bytes, secret: str = SECRET, **extra: str) -> dict[str, str]:
+    return {SIGNATURE_HEADER: sign(body, secret), "Content-Type": "application/json", **extra}
+
+
+class Loopback:
+    """A receiver mounted on a real aiohttp.web app on 127.0.0.1 plus a client session."""
+
+    def __init__(self, receiver: WebhookReceiver, url: str, session: aiohttp.ClientSession):
+        self.receiver = receiver
+        self.url = url
+        self.session = session
+
+    async def post(
+        self, body: bytes, headers: dict[str, str], method: str = "POST"
+    ) -> tuple[int, str]:
+        async with self.session.request(method, self.url, data=body, headers=headers) as resp:
+            return resp.status, await resp.text()
+
+
+@pytest.fixture
+def receiver() -> WebhookReceiver:
+    return WebhookReceiver(secret=SECRET)
+
+
+@pytest.fixture
+async def loop_server(receiver: WebhookReceiver) -> AsyncIterator[Loopback]:
+    app = web.Application()
+    app.router.add_post("/webhooks", receiver.handle)
+    app.router.add_put("/webhooks", receiver.handle)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        async with aiohttp.ClientSession() as session:
+            yield Loopback(receiver, f"http://127.0.0.1:{port}/webhooks", session)
+    finally:
+        await runner.cleanup()
+
+
+# -- over loopback ------------------------------------------------------------------------
+
+
+async def test_signed_event_is_verified_and_dispatched(loop_server: Loopback) -> None:
+    got: list[WebhookEvent] = []
+
+    @loop_server.receiver.on(EventType.PHONE_CALL_ENDED)
+    async def ended(event: CallEvent) -> None:
+        got.append(event)
+
+    body = body_of()
+    assert await loop_server.post(body, signed(body)) == (200, "ok")
+    assert len(got) == 1
+    event = got[0]
+    assert isinstance(event, CallEvent)
+    assert event.call_id == "call_1"
+    assert event.context == {"order_id": "A-17"}
+
+
+async def test_tampered_body_and_wrong_secret_get_401(loop_server: Loopback) -> None:
+    calls: list[WebhookEvent] = []
+    loop_server.receiver.on_any(calls.append)
+    body = body_of()
+    tampered = body.replace(b"45", b"46")
+    assert await loop_server.post(tampered, signed(body)) == (401, "invalid signature")
+    assert await loop_server.post(body, signed(body, "whsec_wrong")) == (401, "invalid signature")
+    assert await loop_server.post(body, {"Content-Type": "application/json"}) == (
+        401,
+        "missing signature",
+    )
+    assert await loop_server.post(body, {SIGNATURE_HEADER: "nonsense"}) == (
+        401,
+        "invalid signature",
+    )
+    assert calls == []
+    # verification happens before parsing: a bad body with a bad signature is a 401, not a 400
+    assert (await loop_server.post(b"not json", signed(b"other")))[0] == 401
+
+
+async def test_repeated_delivery_is_handled_once(loop_server: Loopback) -> None:
+    calls: list[WebhookEvent] = []
+    loop_server.receiver.on(EventType.PHONE_CALL_ENDED, calls.append)
+    body = body_of()
+    assert await loop_server.post(body, signed(body)) == (200, "ok")
+    assert await loop_server.post(body, signed(body)) == (200, "duplicate")
+    assert await loop_server.post(body, signed(body)) == (200, "duplicate")
+    assert len(calls) == 1
+
+
+async def test_concurrent_duplicates_wait_for_the_first(loop_server: Loopback) -> None:
+    calls: list[WebhookEvent] = []
+
+    @loop_server.receiver.on_any
+    async def slow(event: WebhookEvent) -> None:
+        calls.append(event)
+        await asyncio.sleep(0.05)
+
+    body = body_of()
+    results = await asyncio.gather(*(loop_server.post(body, signed(body)) for _ in range(3)))
+    assert sorted(results) == [(200, "duplicate"), (200, "duplicate"), (200, "ok")]
+    assert len(calls) == 1
+
+
+async def test_handler_error_answers_500_and_the_retry_is_handled(loop_server: Loopback) -> None:
+    attempts: list[int] = []
+
+    @loop_server.receiver.on(EventType.PHONE_CALL_ENDED)
+    def flaky(event: CallEvent) -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("database down")
+
+    body = body_of()
+    assert await loop_server.post(body, signed(body)) == (500, "handler error")
+    # the failure was not remembered, so the sender's retry is processed
+    assert await loop_server.post(body, signed(body)) == (200, "ok")
+    assert await loop_server.post(body, signed(body)) == (200, "duplicate")
+    assert len(attempts) == 2
+
+
+async def test_put_route_and_test_event(loop_server: Loopback) -> None:
+    got: list[WebhookEvent] = []
+    loop_server.receiver.on("webhook.test", got.append)
+    body = json.dumps(
+        {
+            "event": "webhook.test",
+            "agent_id": "a",
+            "agent_name": "n",
+            "webhook_id": "w",
+            "webhook_name": "wn",
+            "timestamp": "2025-09-03T23:19:51.000000Z",
+            "test": True,
+        }
+    ).encode()
+    assert await loop_server.post(body, signed(body), method="PUT") == (200, "ok")
+    assert isinstance(got[0], TestEvent) and got[0].test is True
+
+
+async def test_bad_payload_is_400(loop_server: Loopback) -> None:
+    calls: list[WebhookEvent] = []
+    loop_server.receiver.on_any(calls.append)
+    for body in (b"not json", b"[]", body_of(duration="long")):
+        assert await loop_server.post(body, signed(body)) == (400, "invalid payload")
+    assert calls == []
+
+
+# -- through process() ---------------------------------------------------------------------
+
+
+async def test_dispatch_order_sync_and_async_and_ignored(receiver: WebhookReceiver) -> None:
+    order: list[str] = []
+
+    @receiver.on_any
+    def any_handler(event: WebhookEvent) -> None:
+        order.append("any")
+
+    @receiver.on("event_phone_call_ended")
+    async def first(event: CallEvent) -> None:
+        order.append("first")
+
+    receiver.on(EventType.PHONE_CALL_ENDED, lambda e: order.append("second"))
+    body = body_of()
+    assert await receiver.process(body, signed(body)) == (200, "ok")
+    assert order == ["first", "second", "any"]
+
+    lone = WebhookReceiver(secret=SECRET)
+    lone.on(EventType.PHONE_CALL_STARTED, order.append)
+    body = body_of("event_recording")
+    result = await lone.process(body, signed(body))
+    assert result == WebhookResult(200, "ignored") and result.ok
+
+
+async def test_unknown_events_reach_their_name_and_on_any(receiver: WebhookReceiver) -> None:
+    by_name: list[WebhookEvent] = []
+    every: list[WebhookEvent] = []
+    receiver.on("agent.retrained", by_name.append)
+    receiver.on_any(every.append)
+    body = b'{"event": "agent.retrained", "agent_id": "a"}'
+    assert await receiver.process(body, signed(body)) == (200, "ok")
+    assert isinstance(by_name[0], UnknownEvent) and by_name[0].data["agent_id"] == "a"
+    nameless = b'{"call_id": "c"}'
+    assert await receiver.process(nameless, signed(nameless)) == (200, "ok")
+    assert len(every) == 2 and every[1].event is None
+
+
+async def test_event_header_names_a_nameless_body(receiver: WebhookReceiver) -> None:
+    got: list[WebhookEvent] = []
+    receiver.on(EventType.PHONE_CALL_ENDED, got.append)
+    body = b'{"call_id": "call_1", "duration": 45}'
+    headers = signed(body, **{EVENT_HEADER.lower(): "event_phone_call_ended"})
+    assert await receiver.process(body, headers) == (200, "ok")
+    assert isinstance(got[0], CallEvent) and got[0].duration == 45
+
+
+async def test_headers_are_case_insensitive_in_plain_dicts(receiver: WebhookReceiver) -> None:
+    body = body_of()
+    headers = {SIGNATURE_HEADER.lower(): sign(body, SECRET)}
+    assert await receiver.process(body, headers) == (200, "ignored")
+
+
+async def test_delivery_id_header_is_the_dedupe_key(receiver: WebhookReceiver) -> None:
+    calls: list[WebhookEvent] = []
+    receiver.on_any(calls.append)
+    a, b = body_of(duration=1), body_of(duration=2)
+    assert await receiver.process(a, signed(a, **{DELIVERY_ID_HEADER: "d-1"})) == (200, "ok")
+    # same delivery id, different body (e.g. a re-rendered timestamp): a duplicate
+    assert await receiver.process(b, signed(b, **{DELIVERY_ID_HEADER: "d-1"})) == (200, "duplicate")
+    # same body, new delivery id: a new delivery
+    assert await receiver.process(a, signed(a, **{DELIVERY_ID_HEADER: "d-2"})) == (200, "ok")
+    long_id = "x" * 500
+    assert await receiver.process(a, signed(a, **{DELIVERY_ID_HEADER: long_id})) == (200, "ok")
+    assert await receiver.process(a, signed(a, **{DELIVERY_ID_HEADER: long_id})) == (
+        200,
+        "duplicate",
+    )
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("dedupe", [None, 0])
+async def test_dedupe_can_be_turned_off(dedupe: int | None) -> None:
+    calls: list[WebhookEvent] = []
+    receiver = WebhookReceiver(secret=SECRET, dedupe=dedupe)
+    receiver.on_any(calls.append)
+    body = body_of()
+    for _ in range(2):
+        assert await receiver.process(body, signed(body)) == (200, "ok")
+    assert len(calls) == 2
+
+
+async def test_lru_is_bounded() -> None:
+    store = MemoryDedupeStore(2)
+    receiver = WebhookReceiver(secret=SECRET, dedupe=store)
+    calls: list[WebhookEvent] = []
+    receiver.on_any(calls.append)
+    bodies = [body_of(duration=i) for i in range(3)]
+    for body in bodies:
+        assert await receiver.process(body, signed(body)) == (200, "ok")
+    assert len(store) == 2
+    # the oldest was forgotten, so it is processed again; the newest is still a duplicate
+    assert await receiver.process(bodies[0], signed(bodies[0])) == (200, "ok")
+    assert await receiver.process(bodies[2], signed(bodies[2])) == (200, "duplicate")
+    assert len(calls) == 4
+
+
+async def test_custom_store_is_used() -> None:
+    class Store:
+        def __init__(self) -> None:
+            self.keys: set[str] = set()
+
+        async def seen(self, key: str) -> bool:
+            return key in self.keys
+
+        async def remember(self, key: str) -> None:
+            self.keys.add(key)
+
+    store = Store()
+    receiver = WebhookReceiver(secret=SECRET, dedupe=store)
+    body = body_of()
+    await receiver.process(body, signed(body))
+    assert len(store.keys) == 1 and next(iter(store.keys)).startswith("body-sha256:")
+    assert await receiver.process(body, signed(body)) == (200, "duplicate")
+
+
+async def test_rotation_and_custom_header() -> None:
+    receiver = WebhookReceiver(secret=["whsec_old", "whsec_new"], header="X-Sig")
+    body = body_of()
+    for secret in ("whsec_old", "whsec_new"):
+        other = body_of(call_id=secret)  # distinct bodies, so none is a duplicate
+        assert (await receiver.process(other, {"x-sig": sign(other, secret)})).status == 200
+    assert (await receiver.process(body, {SIGNATURE_HEADER: sign(body, "whsec_old")})).status == 401
+
+
+async def test_unsigned_mode_accepts_without_signature() -> None:
+    receiver = WebhookReceiver(secret=None)
+    body = body_of()
+    assert await receiver.process(body, {}) == (200, "ignored")
+
+
+async def test_too_large_body_is_413() -> None:
+    receiver = WebhookReceiver(secret=SECRET, max_body_size=10)
+    body = body_of()
+    assert await receiver.process(body, signed(body)) == (413, "payload too large")
+
+
+def test_configuration_errors() -> None:
+    with pytest.raises(ConfigurationError):
+        WebhookReceiver(secret="")
+    with pytest.raises(ConfigurationError):
+        WebhookReceiver(secret=[])
+    with pytest.raises(ConfigurationError):
+        WebhookReceiver(secret=SECRET, header="")
+    with pytest.raises(ConfigurationError):
+        WebhookReceiver(secret=SECRET, dedupe="lots")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        WebhookReceiver(secret=SECRET).on("x", 42)  # type: ignore[call-overload]
+
+
+# -- secret canary -------------------------------------------------------------------------
+
+
+async def test_secret_never_in_logs_errors_or_repr(
+    loop_server: Loopback, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    receiver = loop_server.receiver
+
+    @receiver.on(EventType.PHONE_CALL_ENDED)
+    async def leaky(event: CallEvent) -> None:
+        raise ValueError(f"could not sync with secret {SECRET} and token talq_abcdef123456")
+
+    body = body_of()
+    assert (await loop_server.post(body, signed(body)))[0] == 500
+    assert (await loop_server.post(body, signed(body, "whsec_wrong")))[0] == 401
+    assert (await loop_server.post(b"{", signed(b"{")))[0] == 400
+    assert (
+        await loop_server.post(body_of("campaign.started"), signed(body_of("campaign.started")))
+    )[0] == 200
+    records = [r for r in caplog.records if r.name.startswith("talkover_async")]
+    assert any(r.levelno == logging.ERROR and "leaky" in r.getMessage() for r in records)
+    assert any("ValueError" in r.getMessage() for r in records)  # the traceback is there
+    for record in caplog.records:
+        text = record.getMessage() + (record.exc_text or "")
+        assert SECRET not in text
+        assert "talq_abcdef123456" not in text
+        assert sign(body, SECRET) not in text
+    assert SECRET not in repr(receiver)
+    assert "WebhookReceiver(" in repr(receiver)
+    with pytest.raises(TypeError):
+        import pickle
+
+        pickle.dumps(receiver._keys)
+
+
+async def test_concurrent_duplicates_with_a_slow_shared_store() -> None:
+    class SlowStore:
+        def __init__(self) -> None:
+            self.keys: set[str] = set()
+
+        async def seen(self, key: str) -> bool:
+            await asyncio.sleep(0.01)  # a network round trip: lets the other delivery run
+            return key in self.keys
+
+        async def remember(self, key: str) -> None:
+            await asyncio.sleep(0.01)
+            self.keys.add(key)
+
+    calls: list[WebhookEvent] = []
+    receiver = WebhookReceiver(secret=SECRET, dedupe=SlowStore())
+    receiver.on_any(calls.append)
+    body = body_of()
+    results = await asyncio.gather(*(receiver.process(body, signed(body)) for _ in range(4)))
+    assert sorted(r.reason for r in results) == ["duplicate"] * 3 + ["ok"]
+    assert len(calls) == 1
