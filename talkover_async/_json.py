@@ -21,11 +21,15 @@ try:  # pragma: no cover - exercised by whichever variant is installed
         return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
 
 except ImportError:  # pragma: no cover
-    JSONDecodeError = (json.JSONDecodeError, ValueError, UnicodeDecodeError)
+    # RecursionError: deeply nested input ([[[[...) must be a decode error, not a crash.
+    JSONDecodeError = (json.JSONDecodeError, ValueError, UnicodeDecodeError, RecursionError)
+
+    def _reject_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not valid JSON")
 
     def loads(data: bytes | str) -> Any:
-        """Decode JSON text."""
-        return json.loads(data)
+        """Decode JSON text (strict like orjson: no NaN or Infinity)."""
+        return json.loads(data, parse_constant=_reject_constant)
 
     def dumps(obj: Any) -> bytes:
         """Encode an object as compact UTF-8 JSON."""

@@ -72,7 +72,7 @@ from .resources import (
     VoiceTemplatesResource,
 )
 from .transports import AiohttpTransport, Transport
-from .validation import check_header_value, path_param
+from .validation import check_header_name, check_header_value, path_param
 
 __all__ = ["AsyncTalkover"]
 
@@ -184,7 +184,8 @@ class AsyncTalkover:
     def _base_headers(extra: Mapping[str, str] | None) -> dict[str, str]:
         headers = {"Accept": "application/json", "User-Agent": f"talkover-async/{__version__}"}
         for key, value in (extra or {}).items():
-            headers[key] = check_header_value(f"headers[{key!r}]", value)
+            field = f"headers[{key!r}]"
+            headers[check_header_name(field, key)] = check_header_value(field, value)
         return headers
 
     def _attach_resources(self) -> None:
@@ -295,7 +296,9 @@ class AsyncTalkover:
                 headers = {
                     **headers,
                     **{
-                        k: check_header_value(f"extra_headers[{k!r}]", v)
+                        check_header_name(f"extra_headers[{k!r}]", k): check_header_value(
+                            f"extra_headers[{k!r}]", v
+                        )
                         for k, v in extra_headers.items()
                     },
                 }

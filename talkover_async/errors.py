@@ -24,6 +24,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "InvalidRequestError",
+    "MAX_MESSAGE_LENGTH",
     "NotFoundError",
     "PaymentRequiredError",
     "PermissionDeniedError",
@@ -31,8 +32,25 @@ __all__ = [
     "ResponseDecodeError",
     "TalkoverError",
     "ValidationError",
+    "bounded_message",
     "status_error_class",
 ]
+
+
+#: Longest error text; a server can send megabytes of message, a log line should not.
+MAX_MESSAGE_LENGTH = 1000
+
+
+def bounded_message(message: str) -> str:
+    """Redact, then cut to `MAX_MESSAGE_LENGTH` characters. The cut drops the word it falls
+    in, so a secret straddling it is not half shown (secrets hold no whitespace)."""
+    text = redact_text(message)
+    if len(text) <= MAX_MESSAGE_LENGTH:
+        return text
+    marker = f" ... [{len(text)} characters, truncated]"
+    head = text[: MAX_MESSAGE_LENGTH - len(marker)]
+    space = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
+    return (head[:space] if space > 0 else head[:40]) + marker
 
 
 class TalkoverError(Exception):
@@ -41,7 +59,7 @@ class TalkoverError(Exception):
     attempts: tuple[Attempt, ...] = ()
 
     def __init__(self, message: str) -> None:
-        super().__init__(redact_text(message))
+        super().__init__(bounded_message(message))
 
 
 class ConfigurationError(TalkoverError):

@@ -14,6 +14,8 @@ Field names that are Python keywords (`from`) are declared with `metadata={"key"
 from __future__ import annotations
 
 import enum
+import inspect
+import itertools
 import types
 import typing
 from collections.abc import Callable
@@ -117,6 +119,197 @@ def _json_key(field: attrs.Attribute[Any]) -> str:
     return str(field.metadata.get(KEY, field.name))
 
 
+_counter = itertools.count()
+_MISSING = object()
+
+
+def _nullable(tp: Any) -> tuple[Any, bool]:
+    """`(X, True)` for `X | None`, `(tp, False)` otherwise."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        if type(None) in args:
+            rest = tuple(a for a in args if a is not type(None))
+            if len(rest) == 1:
+                return rest[0], True
+            return typing.Union[rest], True  # noqa: UP007 - built from a runtime tuple
+    return tp, False
+
+
+def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], Any] | None:
+    """Generate the lenient structuring function of one attrs class, or None when the class
+    needs its `__init__` (validators, converters, post-init...) and cattrs' path is kept.
+
+    The generated code reads each key once, checks the common JSON type inline (`type(v) is
+    str`, ISO strings through `datetime.fromisoformat`, open enums through the member map),
+    hands anything else to the same hook cattrs would call (so coercions and errors are
+    unchanged), sets the slots directly, and collects unknown keys into `extra` only when the
+    count of keys says there are some.
+    """
+    if hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
+        return None
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # unresolvable annotations: let cattrs report them
+        return None
+    fields = attrs.fields(cls)
+    ns: dict[str, Any] = {
+        "_cls": cls,
+        "_new": object.__new__,
+        "_M": _MISSING,
+        "_fromiso": datetime.fromisoformat,
+        "_UTC": UTC,
+        "_dict": dict,
+        "_len": len,
+    }
+    lines: list[str] = []
+    known: list[str] = []
+    extra_field: attrs.Attribute[Any] | None = None
+    for i, f in enumerate(fields):
+        slot = inspect.getattr_static(cls, f.name, None)
+        if (
+            f.validator is not None
+            or f.converter is not None
+            or not f.init
+            or f.alias != f.name
+            or type(slot) is not types.MemberDescriptorType
+        ):
+            return None
+        default = f.default
+        if isinstance(default, attrs.Factory) and default.takes_self:  # type: ignore[arg-type]
+            return None
+        ns[f"_s{i}"] = slot.__set__
+        if f.name == "extra":
+            extra_field = f
+            ns[f"_x{i}"] = default.factory if isinstance(default, attrs.Factory) else None  # type: ignore[arg-type]
+            continue
+        key = _json_key(f)
+        known.append(key)
+        tp = hints.get(f.name, Any)
+        conv_lines = _convert_lines(i, tp, conv, ns)
+        if default is attrs.NOTHING:
+            lines.append(f"    v = data[{key!r}]")
+            lines.extend("    " + line for line in conv_lines)
+            lines.append(f"    _s{i}(obj, v)")
+            continue
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            ns[f"_d{i}"] = default.factory  # type: ignore[attr-defined]
+            fill = f"_d{i}()"
+        else:
+            ns[f"_d{i}"] = default
+            fill = f"_d{i}"
+        lines.append(f"    v = get({key!r}, _M)")
+        lines.append("    if v is _M:")
+        lines.append("        miss += 1")
+        lines.append(f"        _s{i}(obj, {fill})")
+        lines.append("    else:")
+        lines.extend("        " + line for line in conv_lines)
+        lines.append(f"        _s{i}(obj, v)")
+    ns["_known"] = frozenset(known)
+    name = cls.__name__
+    ns["_name"] = name
+    body = [
+        "def structure(data, _=None):",
+        "    if type(data) is not _dict and not isinstance(data, _dict):",
+        "        raise TypeError(",
+        "            f'expected a JSON object for {_name}, got {type(data).__name__}'",
+        "        )",
+        "    obj = _new(_cls)",
+        "    get = data.get",
+        "    miss = 0",
+        *lines,
+    ]
+    if extra_field is not None:
+        i = fields.index(extra_field)
+        fill = f"_x{i}()" if ns[f"_x{i}"] is not None else "{}"
+        body += [
+            f"    if _len(data) + miss > {len(known)}:",
+            f"        _s{i}(obj, {{k: w for k, w in data.items() if k not in _known}})",
+            "    else:",
+            f"        _s{i}(obj, {fill})",
+        ]
+    body.append("    return obj")
+    src = "\n".join(body) + "\n"
+    filename = f"<talkover_async.serde structure {cls.__module__}.{name} {next(_counter)}>"
+    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - code generated from field names
+    fn: Callable[[Any, Any], Any] = ns["structure"]
+    fn.__qualname__ = fn.__name__ = f"structure_{name}"
+    return fn
+
+
+_INLINE_TYPES = {str: "str", int: "int", float: "float"}
+
+
+def _convert_lines(i: int, tp: Any, conv: cattrs.Converter, ns: dict[str, Any]) -> list[str]:
+    """Statements turning the raw `v` of field `i` into its value (in place)."""
+    if tp is Any:
+        return []
+    inner, nullable = _nullable(tp)
+    not_none = " and v is not None" if nullable else ""
+    enum_cls = _open_enum(tp)
+    if enum_cls is not None:
+        # Known values become members, unknown strings stay strings (lenient); anything
+        # else goes to the open-enum hook, which rejects it as before.
+        ns[f"_h{i}"] = conv.get_structure_hook(tp)
+        ns[f"_t{i}"] = tp
+        ns[f"_m{i}"] = enum_cls._value2member_map_
+        return [
+            "if type(v) is str:",
+            f"    v = _m{i}.get(v, v)",
+            "else:",
+            f"    v = _h{i}(v, _t{i})",
+        ]
+    if inner in _INLINE_TYPES:
+        ns[f"_h{i}"] = conv.get_structure_hook(inner)
+        ns[f"_t{i}"] = inner
+        return [f"if type(v) is not {_INLINE_TYPES[inner]}{not_none}:", f"    v = _h{i}(v, _t{i})"]
+    if inner is bool:
+        ns[f"_h{i}"] = conv.get_structure_hook(bool)
+        ns[f"_t{i}"] = bool
+        return [
+            f"if v is not True and v is not False{not_none}:",
+            f"    v = _h{i}(v, _t{i})",
+        ]
+    if inner is datetime:
+        ns[f"_h{i}"] = conv.get_structure_hook(datetime)
+        ns[f"_t{i}"] = datetime
+        return [
+            "if type(v) is str:",
+            "    v = _fromiso(v)",
+            "    if v.tzinfo is None:",
+            "        v = v.replace(tzinfo=_UTC)",
+            "elif v is not None:" if nullable else "else:",
+            f"    v = _h{i}(v, _t{i})",
+        ]
+    if isinstance(inner, type) and attrs.has(inner):
+        ns[f"_h{i}"] = conv.get_structure_hook(inner)
+        ns[f"_t{i}"] = inner
+        if nullable:
+            return ["if v is not None:", f"    v = _h{i}(v, _t{i})"]
+        return [f"v = _h{i}(v, _t{i})"]
+    if typing.get_origin(inner) is list:
+        (elem,) = typing.get_args(inner) or (Any,)
+        ns[f"_h{i}"] = conv.get_structure_hook(inner)
+        ns[f"_t{i}"] = inner
+        ns[f"_e{i}"] = conv.get_structure_hook(elem)
+        ns[f"_et{i}"] = elem
+        if elem is Any:
+            item = "list(v)"
+        elif elem in _INLINE_TYPES:
+            item = f"[e if type(e) is {_INLINE_TYPES[elem]} else _e{i}(e, _et{i}) for e in v]"
+        else:
+            item = f"[_e{i}(e, _et{i}) for e in v]"
+        return [
+            "if type(v) is list:",
+            f"    v = {item}",
+            "elif v is not None:" if nullable else "else:",
+            f"    v = _h{i}(v, _t{i})",
+        ]
+    # Anything else (dicts, dates, unions...): exactly the hook cattrs would use.
+    ns[f"_h{i}"] = conv.get_structure_hook(tp)
+    ns[f"_t{i}"] = tp
+    return [f"v = _h{i}(v, _t{i})"]
+
+
 def _configure(conv: cattrs.Converter, strict: bool) -> cattrs.Converter:
     conv.register_structure_hook(datetime, _parse_datetime)
     conv.register_structure_hook(date, _parse_date)
@@ -158,6 +351,10 @@ def _configure(conv: cattrs.Converter, strict: bool) -> cattrs.Converter:
     )
 
     def attrs_structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+        if not strict:
+            fast = _specialise(cls, conv)
+            if fast is not None:
+                return fast
         fields = attrs.fields(cls)
         overrides: dict[str, Any] = {}
         known: set[str] = set()

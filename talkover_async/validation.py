@@ -19,9 +19,11 @@ __all__ = [
     "E164_RE",
     "check_bool",
     "check_choice",
+    "check_country_code",
     "check_date",
     "check_date_range",
     "check_e164",
+    "check_header_name",
     "check_header_value",
     "check_hhmm",
     "check_int",
@@ -35,9 +37,10 @@ __all__ = [
 
 T = TypeVar("T")
 
-E164_RE = re.compile(r"^\+[1-9]\d{6,14}$")
-_HHMM_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# `\Z`, not `$`: `$` also matches before a trailing newline ("+14155550100\n").
+E164_RE = re.compile(r"^\+[1-9]\d{6,14}\Z")
+_HHMM_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 MAX_ID_LENGTH = 256
 
@@ -184,6 +187,23 @@ def check_hhmm(field: str, value: object) -> str:
     return value
 
 
+_HEADER_NAME_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+#: Headers that frame the message on the wire: only the transport may set them (a caller's
+#: `Content-Length` or `Transfer-Encoding` could split one request into two).
+FRAMING_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade"}
+)
+
+
+def check_header_name(field: str, name: object) -> str:
+    """A header name: an RFC 9110 token (no spaces, colons, CR or LF), not a framing header."""
+    if not isinstance(name, str) or not _HEADER_NAME_RE.fullmatch(name):
+        raise InvalidRequestError(field, "header names must be tokens (no spaces, ':', CR or LF)")
+    if name.lower() in FRAMING_HEADERS:
+        raise InvalidRequestError(field, "this header is set by the transport")
+    return name
+
+
 def check_header_value(field: str, value: object) -> str:
     """A header value without CR, LF or other control characters."""
     if not isinstance(value, str):
@@ -207,3 +227,13 @@ def check_url(field: str, value: object, *, max_len: int | None = None) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InvalidRequestError(field, "must be a valid http(s) URL")
     return text
+
+
+_COUNTRY_RE = re.compile(r"^[A-Za-z]{2}\Z")
+
+
+def check_country_code(field: str, value: object) -> str:
+    """An ISO 3166-1 alpha-2 country code (two letters, returned upper-case: `US`, `BR`)."""
+    if not isinstance(value, str) or not _COUNTRY_RE.match(value):
+        raise InvalidRequestError(field, "must be an ISO 3166-1 alpha-2 country code such as US")
+    return value.upper()

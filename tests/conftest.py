@@ -14,6 +14,8 @@ from aiohttp import web
 
 from talkover_async import AsyncTalkover
 
+pytest_plugins = ["tests.canary", "pytester"]  # the secret canary runs around every test
+
 TOKEN = "talq_test_token_0123456789"
 
 Action = Callable[[web.Request], Awaitable[web.StreamResponse | None]]

@@ -12,12 +12,12 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import TalkoverError
-from . import basic, fake
+from . import basic, dispatch, fake
 
 __all__ = ["main"]
 
 #: Modules that add subcommands: each has `register(subparsers)`.
-COMMAND_MODULES = [basic, fake]
+COMMAND_MODULES = [basic, dispatch, fake]
 
 
 def build_parser() -> argparse.ArgumentParser:

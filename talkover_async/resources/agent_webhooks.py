@@ -42,7 +42,7 @@ __all__ = ["AgentWebhooksResource", "webhook_config_body"]
 
 HTTP_METHODS = frozenset(x.value for x in WebhookHttpMethod)
 AUTHORIZATION_SCHEMES = frozenset(x.value for x in AuthorizationScheme)
-_HEADER_NAME_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_HEADER_NAME_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 
 
 def webhook_config_body(

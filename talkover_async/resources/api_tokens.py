@@ -1,13 +1,67 @@
-"""`client.api_tokens`: user API tokens, Account API (platform.md §4)."""
+"""`client.api_tokens`: the user's personal access tokens, Account API (platform.md §4.3-4.5)."""
 
 from __future__ import annotations
 
-from .base import Resource
+import builtins
+from collections.abc import Sequence
+from typing import Unpack
+
+from ..models.account import ApiToken
+from ..models.results import Ack
+from ..operations import account as ops
+from ..options import RequestOptions
+from ..validation import check_list, check_str
+from .base import Resource, drop_none
+from .user import require_account_token
 
 __all__ = ["ApiTokensResource"]
 
 
 class ApiTokensResource(Resource):
-    """client.api_tokens."""
+    """Personal access tokens (user-scoped): `client.api_tokens` (account token)."""
 
     __slots__ = ()
+
+    async def list(self, **options: Unpack[RequestOptions]) -> builtins.list[ApiToken]:
+        """`GET /user/api-tokens`: metadata only, never the secret (`{data}` without
+        `success`; not paginated)."""
+        require_account_token(self._client, options)
+        result: builtins.list[ApiToken] = await self._client.call(
+            ops.API_TOKENS_LIST, options=options
+        )
+        return result
+
+    async def create(
+        self,
+        *,
+        name: str,
+        abilities: Sequence[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApiToken:
+        """`POST /user/api-tokens`: `name` up to 255 characters, `abilities` (default full
+        access, `["*"]`). The secret is in `.token`, returned only this once; the client
+        redacts it from logs and errors from now on. Not retried once it may have reached the
+        server (a repeat would mint a second token)."""
+        body = drop_none(
+            {
+                "name": check_str("name", name, min_len=1, max_len=255),
+                "abilities": None
+                if abilities is None
+                else check_list("abilities", abilities, min_items=1),
+            }
+        )
+        require_account_token(self._client, options)
+        result: ApiToken = await self._client.call(
+            ops.API_TOKENS_CREATE, body=body, options=options
+        )
+        self._client._redactor.add(result.token)
+        return result
+
+    async def delete(self, token_id: str, **options: Unpack[RequestOptions]) -> Ack:
+        """`DELETE /user/api-tokens/{token_id}`: immediate, permanent revocation (the body is
+        `{message: "Token revoked"}` only)."""
+        require_account_token(self._client, options)
+        result: Ack = await self._client.call(
+            ops.API_TOKENS_DELETE, {"token_id": token_id}, options=options
+        )
+        return result

@@ -1,13 +1,50 @@
-"""`client.credits`: balance and purchase, Account API (platform.md §4)."""
+"""`client.credits`: balance and purchase, Account API (platform.md §4.1-4.2)."""
 
 from __future__ import annotations
 
-from .base import Resource
+from typing import Unpack
+
+from ..models.account import CreditBalance
+from ..models.billing import Charge
+from ..operations import account as ops
+from ..options import RequestOptions
+from ..validation import check_number, check_str
+from .base import Resource, drop_none
+from .user import require_account_token
 
 __all__ = ["CreditsResource"]
 
 
 class CreditsResource(Resource):
-    """client.credits."""
+    """Account credits: `client.credits` (account token, not `talq_`)."""
 
     __slots__ = ()
+
+    async def balance(self, **options: Unpack[RequestOptions]) -> CreditBalance:
+        """`GET /credits/balance`: the balance, updated almost in real time."""
+        require_account_token(self._client, options)
+        result: CreditBalance = await self._client.call(ops.CREDITS_BALANCE, options=options)
+        return result
+
+    async def purchase(
+        self,
+        *,
+        amount: float,
+        payment_method_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """`POST /credits/purchase`: charges `amount` (> 0, account currency) to the given or
+        default payment method. Real money: never retried once it may have reached the server
+        (no idempotency key is documented). `PaymentRequiredError` (402, `PAYMENT_FAILED`,
+        without `details` here). For recurring top-ups use `client.auto_topup`."""
+        body = drop_none(
+            {
+                "amount": check_number("amount", amount, 0, lo_exclusive=True),
+                "payment_method_id": None
+                if payment_method_id is None
+                else check_str("payment_method_id", payment_method_id, min_len=1),
+            }
+        )
+        require_account_token(self._client, options)
+        result: Charge = await self._client.call(ops.CREDITS_PURCHASE, body=body, options=options)
+        return result

@@ -1,13 +1,65 @@
-"""`client.sip_trunks.dids`: DIDs of a trunk (platform.md §2)."""
+"""`client.sip_trunks.dids`: DIDs of a trunk (platform.md §2.7-2.9)."""
 
 from __future__ import annotations
 
+import builtins
+from typing import Unpack
+
+from ..models.results import Ack
+from ..models.sip_trunks import SipTrunkDid
+from ..operations import sip_trunks as ops
+from ..options import RequestOptions
+from ..validation import check_country_code, check_e164
 from .base import Resource
 
 __all__ = ["SipTrunkDidsResource"]
 
 
 class SipTrunkDidsResource(Resource):
-    """client.sip_trunks.dids."""
+    """Numbers routed through a custom SIP trunk: `client.sip_trunks.dids`. DIDs also show up
+    in `client.phone_numbers.list()` (same ids)."""
 
     __slots__ = ()
+
+    async def list(
+        self, trunk_id: str, **options: Unpack[RequestOptions]
+    ) -> builtins.list[SipTrunkDid]:
+        """`GET /sip-trunks/{trunk_id}/dids` (not paginated; items have no `trunk_id`)."""
+        result: builtins.list[SipTrunkDid] = await self._client.call(
+            ops.SIP_TRUNK_DIDS_LIST, {"trunk_id": trunk_id}, options=options
+        )
+        return result
+
+    async def create(
+        self,
+        trunk_id: str,
+        *,
+        number: str,
+        country_code: str,
+        **options: Unpack[RequestOptions],
+    ) -> SipTrunkDid:
+        """`POST /sip-trunks/{trunk_id}/dids`: add a DID (`number` in E.164, `country_code`
+        ISO 3166-1 alpha-2, upper-cased). `ConflictError` (409, `DID_ALREADY_EXISTS`) when the
+        number is already in the environment. The SDK does not check that the two agree (the
+        docs' own pt-br example pairs `+55...` with `US`). Not retried once it may have
+        reached the server."""
+        body = {
+            "country_code": check_country_code("country_code", country_code),
+            "number": check_e164("number", number),
+        }
+        result: SipTrunkDid = await self._client.call(
+            ops.SIP_TRUNK_DIDS_CREATE, {"trunk_id": trunk_id}, body=body, options=options
+        )
+        return result
+
+    async def delete(
+        self, trunk_id: str, phone_number_id: str, **options: Unpack[RequestOptions]
+    ) -> Ack:
+        """`DELETE /sip-trunks/{trunk_id}/dids/{phone_number_id}`: the number also leaves the
+        phone-number pool. `ConflictError` (409, `DID_IN_USE`) while agents use it."""
+        result: Ack = await self._client.call(
+            ops.SIP_TRUNK_DIDS_DELETE,
+            {"trunk_id": trunk_id, "phone_number_id": phone_number_id},
+            options=options,
+        )
+        return result

@@ -6,7 +6,7 @@ attempt and never sent, so a test can never reach the internet. With `fake.webho
 every delivery goes to that callable instead of the network.
 
 Headers sent (names are the fake's choice; the vendor documents none): `Content-Type:
-application/json`, `X-Talkover-Event`, `X-Talkover-Delivery` (the event id, identical across
+application/json`, `X-Talkover-Event`, `X-Talkover-Delivery-Id` (the event id, identical across
 retries so receivers can drop repeats), `X-Talkover-Attempt`, and `X-Talkover-Signature` (hex
 HMAC-SHA256 of the raw body keyed by `webhook_secret`) when a secret is set; plus the webhook's
 `custom_headers`.
@@ -101,7 +101,7 @@ class Deliverer:
             "Content-Type": "application/json",
             "User-Agent": "TalkoverFake-Webhooks/1.0",
             "X-Talkover-Event": str(payload.get("event", "")),
-            "X-Talkover-Delivery": str(payload.get("event_id", "")),
+            "X-Talkover-Delivery-Id": str(payload.get("event_id", "")),
             "X-Talkover-Attempt": str(attempt),
         }
         for item in hook.custom_headers:

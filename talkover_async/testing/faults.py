@@ -153,7 +153,9 @@ def status(
     processed: bool = False,
 ) -> Status:
     """A chosen status and body (default: the documented 500 body)."""
-    return Status(code, INTERNAL_ERROR_BODY if body is None else body, dict(headers or {}), processed)
+    return Status(
+        code, INTERNAL_ERROR_BODY if body is None else body, dict(headers or {}), processed
+    )
 
 
 def rate_limited(retry_after: int = 1) -> RateLimited:
@@ -394,7 +396,9 @@ class Faults:
 
     def unused(self) -> list[Fault | RandomFault]:
         """Faults set up that never fired (the pytest plugin fails a test on these)."""
-        return [f for f in [*self._faults, *self._random] if not f.used]
+        found: list[Fault | RandomFault] = [f for f in self._faults if not f.used]
+        found.extend(f for f in self._random if not f.used)
+        return found
 
     def clear(self) -> None:
         """Remove every fault."""

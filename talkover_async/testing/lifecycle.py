@@ -6,7 +6,7 @@ talk time, or ends `busy` / `no-answer` / `failed`:
 | time                          | status      | event                              |
 |-------------------------------|-------------|------------------------------------|
 | placed                        | initiated   | —                                  |
-| placed + delay                | ringing     | event_phone_call_started           |
+| placed + delay + dial_seconds | ringing     | event_phone_call_started           |
 | + ring_seconds                | answered    | event_phone_call_connected         |
 | + talk_seconds                | completed   | event_phone_call_ended             |
 | + ring_seconds (busy, failed) | busy/failed | event_phone_call_did_not_connect   |
@@ -39,6 +39,7 @@ OUTCOMES = ("completed", "busy", "no-answer", "failed")
 class CallTiming:
     """Seconds each phase of a call takes on the virtual clock."""
 
+    dial_seconds: float = 1.0
     ring_seconds: float = 5.0
     no_answer_seconds: float = 30.0
     talk_seconds: int = 30
@@ -103,7 +104,7 @@ class Engine:
             updated_at=now,
             outcome=outcome,
             talk_seconds=talk,
-            next_at=now + delay_seconds,
+            next_at=now + delay_seconds + self.fake.timing.dial_seconds,
             is_testing=is_testing,
             payload=payload,
             context=context,
@@ -162,7 +163,8 @@ class Engine:
 
     def _dial_campaign_call(self, env: Environment, campaign: Campaign, cc: CampaignCall) -> None:
         agent = env.agents.get(campaign.config["agent_id"])
-        if agent is None:
+        if agent is None or not agent.is_published or agent.direction != "outbound":
+            # The campaign's agent cannot dial (deleted, unpublished or inbound): the call fails.
             cc.status = "failed"
             self._emit_campaign(env, campaign, "campaign_call.failed", self._cc_payload(cc, None))
             return
@@ -208,7 +210,7 @@ class Engine:
             self._finished(env, call)
         else:  # pragma: no cover - ended calls have no next_at
             call.next_at = None
-        if call.campaign_call_id is not None and call.status != "completed" and call.is_active:
+        if call.campaign_call_id is not None and call.is_active:
             cc = env.campaign_calls.get(call.campaign_call_id)
             if cc is not None:
                 cc.status = call.status
@@ -247,6 +249,7 @@ class Engine:
             "call_id": call.id if call else None,
             "agent_id": call.agent_id if call else None,
             "to": cc.to,
+            "from": call.from_ if call else None,
             "status": cc.status,
             "duration": call.duration if call else 0,
             "retries": cc.retries,
@@ -261,9 +264,9 @@ class Engine:
         for hook in sorted(env.webhooks.values(), key=lambda w: w.seq):
             if not hook.enabled:
                 continue
-            if hook.owner == "agent" and hook.owner_id == call.agent_id and name in hook.events:
-                self.fake.deliverer.queue(hook, payload)
-            elif (
+            if (
+                hook.owner == "agent" and hook.owner_id == call.agent_id and name in hook.events
+            ) or (
                 hook.owner == "campaign"
                 and hook.owner_id == call.campaign_id
                 and hook.include_call_events
@@ -279,7 +282,8 @@ class Engine:
             "timestamp": self.fake.clock.iso(micro=True),
             "campaign_id": campaign.id,
             "campaign_name": campaign.config.get("name"),
-            "campaign_status": campaign.status,
+            "agent_id": campaign.config.get("agent_id"),
+            "status": campaign.status,
             **fields,
         }
         for hook in sorted(env.webhooks.values(), key=lambda w: w.seq):

@@ -1,1 +1,110 @@
-"""pytest plugin registered through the `pytest11` entry point (fixtures arrive with the fake)."""
+"""pytest plugin (entry point `pytest11: talkover`): fixtures for testing code that talks to
+Talkover, without a network or a bill.
+
+- `talkover_fake`: a fresh `FakeTalkover` (token `talkover_token`), strict by default: a
+  request to an unknown route, or a fault that was set up and never used, fails the test at
+  teardown.
+- `talkover_client`: an `AsyncTalkover` wired to the fake in-process (`MockTransport`).
+- `talkover_loopback_client`: an `AsyncTalkover` wired to the fake over real HTTP on
+  127.0.0.1 (`serve_fake`), so the aiohttp transport is exercised too.
+
+Opt out of strictness per test with `@pytest.mark.talkover(strict=False)`, or for the whole
+run with the ini option `talkover_strict = false`. The async fixtures need pytest-asyncio;
+without it only `talkover_fake` is provided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+__all__ = ["TOKEN"]
+
+#: The environment token the fixtures' fake accepts and their clients send.
+TOKEN = "talq_pytest_fake_token"  # noqa: S105 - a fake's token, not a secret
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the `talkover_strict` ini option."""
+    parser.addini(
+        "talkover_strict",
+        "fail tests that hit unknown fake routes or leave faults unused (default true)",
+        type="bool",
+        default=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `talkover` marker."""
+    config.addinivalue_line(
+        "markers", "talkover(strict=True): options for the talkover_async fake fixtures"
+    )
+
+
+def _strict(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("talkover")
+    if marker is not None and "strict" in marker.kwargs:
+        return bool(marker.kwargs["strict"])
+    return bool(request.config.getini("talkover_strict"))
+
+
+@pytest.fixture
+def talkover_token() -> str:
+    """The environment token of `talkover_fake`."""
+    return TOKEN
+
+
+@pytest.fixture
+def talkover_fake(request: pytest.FixtureRequest, talkover_token: str) -> Iterator[Any]:
+    """A fresh fake Talkover API; checked for unexpected routes and unused faults."""
+    from .fake import FakeTalkover
+
+    strict = _strict(request)
+    fake = FakeTalkover(talkover_token, strict=strict)
+    yield fake
+    if not strict:
+        return
+    problems: list[str] = []
+    unexpected = fake.unexpected()
+    if unexpected:
+        routes = sorted({f"{e.method} {e.path}" for e in unexpected})
+        problems.append(f"requests to routes the fake does not know: {routes}")
+    unused = fake.faults.unused()
+    if unused:
+        problems.append(f"faults set up but never used: {unused}")
+    if problems:
+        pytest.fail("talkover fake: " + "; ".join(problems), pytrace=False)
+
+
+try:
+    import pytest_asyncio
+except ImportError:  # pragma: no cover - the async fixtures need pytest-asyncio
+    pass
+else:
+
+    @pytest_asyncio.fixture
+    async def talkover_client(talkover_fake: Any, talkover_token: str) -> AsyncIterator[Any]:
+        """A client wired to `talkover_fake` in-process (strict decoding)."""
+        from ..client import AsyncTalkover
+        from ..transports import MockTransport
+
+        async with AsyncTalkover(
+            talkover_token, transport=MockTransport(talkover_fake), env={}, strict=True
+        ) as client:
+            yield client
+
+    @pytest_asyncio.fixture
+    async def talkover_loopback_client(
+        talkover_fake: Any, talkover_token: str
+    ) -> AsyncIterator[Any]:
+        """A client wired to `talkover_fake` over HTTP on 127.0.0.1 (strict decoding)."""
+        from ..client import AsyncTalkover
+        from .server import serve_fake
+
+        async with serve_fake(talkover_fake) as base_url:
+            async with AsyncTalkover(
+                talkover_token, base_url=base_url, env={}, strict=True
+            ) as client:
+                yield client

@@ -192,7 +192,7 @@ class Ctx:
     @property
     def shape(self) -> ErrorShape:
         """Validation error shape for this route (Laravel on webhook routes)."""
-        return "laravel" if self.route.family == "webhook" else "flat"
+        return "laravel" if self.route.family in ("webhook", "account") else "flat"
 
     def check(self, body: Mapping[str, Any] | None = None) -> Checker:
         """A validator for the body (or another mapping) with this route's error shape."""

@@ -135,7 +135,9 @@ class Checker:
         value = self.number(field, low=low, high=high, integer=True)
         return None if value is None else int(value)
 
-    def boolean(self, field: str, *, required: bool = False, default: bool | None = None) -> bool | None:
+    def boolean(
+        self, field: str, *, required: bool = False, default: bool | None = None
+    ) -> bool | None:
         """A JSON boolean."""
         value = self.body.get(field, _MISSING)
         if value is _MISSING or value is None:
@@ -176,8 +178,6 @@ class Checker:
             self.fail(field, f"The {_label(field)} field must be an array.")
             return None
         if min_items is not None and len(value) < min_items:
-            if required and not value:
-                self.fail(field, f"The {_label(field)} field is required.")
             self.fail(field, f"The {_label(field)} field must contain at least {min_items} items.")
             return None
         allowed = set(choices) if choices is not None else None

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from . import account, agents, billing, callbacks, calls, campaigns, flows, numbers, sip
-from . import webhooks
+from .account import routes as account
+from .agents import routes as agents
+from .billing import routes as billing
+from .callbacks import routes as callbacks
+from .calls import routes as calls
+from .campaigns import routes as campaigns
+from .flows import routes as flows
+from .numbers import routes as numbers
+from .sip import routes as sip
+from .webhooks import routes as webhooks
 
 __all__ = ["TABLES"]
 
 TABLES = (
-    agents.routes,
-    calls.routes,
-    campaigns.routes,
-    webhooks.routes,
-    callbacks.routes,
-    numbers.routes,
-    flows.routes,
-    sip.routes,
-    billing.routes,
-    account.routes,
+    agents,
+    calls,
+    campaigns,
+    webhooks,
+    callbacks,
+    numbers,
+    flows,
+    sip,
+    billing,
+    account,
 )

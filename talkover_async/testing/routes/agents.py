@@ -236,7 +236,10 @@ def update_calling(ctx: Ctx) -> Reply:
     if ids is not None:
         for index, number_id in enumerate(ids):
             if isinstance(number_id, str) and number_id not in ctx.env.phone_numbers:
-                c.fail(f"phone_number_ids.{index}", f"The selected phone_number_ids.{index} is invalid.")
+                c.fail(
+                    f"phone_number_ids.{index}",
+                    f"The selected phone_number_ids.{index} is invalid.",
+                )
     c.done()
     agent.direction = direction
     if ids is not None:
@@ -301,7 +304,9 @@ def delete_agent(ctx: Ctx) -> Reply:
         )
     env = ctx.env
     del env.agents[agent.id]
-    for hook_id in [h.id for h in env.webhooks.values() if h.owner == "agent" and h.owner_id == agent.id]:
+    for hook_id in [
+        h.id for h in env.webhooks.values() if h.owner == "agent" and h.owner_id == agent.id
+    ]:
         del env.webhooks[hook_id]
     for call_id in [c.id for c in env.calls.values() if c.agent_id == agent.id]:
         del env.calls[call_id]
@@ -310,7 +315,9 @@ def delete_agent(ctx: Ctx) -> Reply:
 
 def _agent_calls_since(ctx: Ctx, agent: Agent, seconds: float) -> int:
     since = ctx.now - seconds
-    return sum(1 for c in ctx.env.calls.values() if c.agent_id == agent.id and c.created_at >= since)
+    return sum(
+        1 for c in ctx.env.calls.values() if c.agent_id == agent.id and c.created_at >= since
+    )
 
 
 def _eligibility(ctx: Ctx, agent: Agent) -> dict[str, Any]:
@@ -368,7 +375,11 @@ def pricing(ctx: Ctx) -> Reply:
         "components": {
             "voice_synthesis": {"unit": "per_minute", "price": voice_price, "tier": tier},
             "transcription": {"unit": "per_minute", "price": 0.01},
-            "language_model": {"unit": "per_1k_tokens", "input_price": 0.0005, "output_price": 0.0015},
+            "language_model": {
+                "unit": "per_1k_tokens",
+                "input_price": 0.0005,
+                "output_price": 0.0015,
+            },
         },
         "transport": {
             "outbound": {"country_code": "US", "unit": "per_minute", "price": 0.014},

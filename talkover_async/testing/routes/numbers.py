@@ -1,0 +1,88 @@
+"""Voice templates and phone numbers (agents.md §7, §8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..catalog import VOICE_TEMPLATES, voice_template
+from ..replies import ApiError, Reply, ok
+from ..routing import Ctx, RouteTable
+
+__all__ = ["routes"]
+
+routes = RouteTable()
+
+
+@routes.get("/voice-templates")
+def list_voice_templates(ctx: Ctx) -> Reply:
+    """Templates grouped by `display_name`, optionally filtered by `language`/`gender`."""
+    groups: list[dict[str, Any]] = []
+    for group in VOICE_TEMPLATES:
+        voices = [
+            dict(v)
+            for v in group["voices"]
+            if all(ctx.query.get(k) in (None, v[k]) for k in ("language", "gender"))
+        ]
+        if voices:
+            groups.append({"display_name": group["display_name"], "voices": voices})
+    return ok(groups)
+
+
+@routes.get("/voice-templates/{voice_template_id}/demo", unauthorized="Unauthorized")
+def voice_demo(ctx: Ctx) -> Reply:
+    """A bare `{mp3_url}` (a signed-looking URL on a reserved domain)."""
+    template = voice_template(ctx.params["voice_template_id"])
+    if template is None:
+        raise ApiError(404, "Voice template not found", table_code="VOICE_TEMPLATE_NOT_FOUND")
+    url = f"https://demo.talkover.invalid/voices/{template['id']}.mp3?signature={ctx.new_id()}"
+    return Reply({"mp3_url": url})
+
+
+def _truthy(value: str) -> bool:
+    return value.lower() in ("1", "true", "yes")
+
+
+@routes.get("/phone-numbers")
+def list_phone_numbers(ctx: Ctx) -> Reply:
+    """The environment's numbers (unpaginated), filtered by type, capabilities, search."""
+    q = ctx.query
+    c = ctx.check(q)
+    c.string("type", choices=("voice", "sms", "whatsapp", "mms", "fax"))
+    c.done()
+    numbers = list(ctx.env.phone_numbers.values())
+    if q.get("type"):
+        numbers = [n for n in numbers if n["type"] == q["type"]]
+    for flag in ("has_voice", "has_whatsapp"):
+        if q.get(flag):
+            numbers = [n for n in numbers if n[flag] == _truthy(q[flag])]
+    if q.get("search"):
+        needle = q["search"]
+        numbers = [n for n in numbers if needle in n["number"] or needle == n["id"]]
+    return ok([{k: v for k, v in n.items() if not k.startswith("_")} for n in numbers])
+
+
+@routes.post("/phone-numbers/{phone_number_id}/request-release")
+def request_release(ctx: Ctx) -> Reply:
+    """Ask for a number's release: 201 with a `pending` request."""
+    number = ctx.env.phone_numbers.get(ctx.params["phone_number_id"])
+    if number is None:
+        raise ApiError(404, "Phone number not found", table_code="NOT_FOUND")
+    c = ctx.check()
+    reason = c.string("reason", required=True, min_len=10, max_len=500)
+    c.done()
+    request = {
+        "id": ctx.new_id(),
+        "phone_number_id": number["id"],
+        "phone_number": number["number"],
+        "reason": reason,
+        "status": "pending",
+        "requested_at": ctx.iso(),
+    }
+    ctx.env.release_requests.append(request)
+    return ok(dict(request), status=201)
+
+
+@routes.get("/phone-numbers/release-requests")
+def list_release_requests(ctx: Ctx) -> Reply:
+    """Every release request (unpaginated)."""
+    return ok([dict(r) for r in ctx.env.release_requests])
