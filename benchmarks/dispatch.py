@@ -45,7 +45,9 @@ async def serve(hold: float) -> None:
 
     async def handler(request: web.Request) -> web.StreamResponse:
         body = await request.read()
-        view = RequestView(request.method, request.path, dict(request.query), request.headers, body, "loopback")
+        view = RequestView(
+            request.method, request.path, dict(request.query), request.headers, body, "loopback"
+        )
         outcome = await fake.handle(view)
         fake.journal.clear()  # keep the server's memory flat over 10,000s of calls
         headers = {k: v for k, v in outcome.headers.items() if k.lower() != "content-length"}
@@ -92,7 +94,9 @@ async def run_raw(url: str, calls: int, concurrency: int) -> int:
                 i = next_index
                 next_index += 1
                 body = json.dumps({"to": number(i), "payload": {"name": f"n{i}"}}).encode()
-                async with session.post(f"{url}/agents/demo/call", data=body, headers=headers) as resp:
+                async with session.post(
+                    f"{url}/agents/demo/call", data=body, headers=headers
+                ) as resp:
                     data = json.loads(await resp.read())
                     if resp.status == 200 and data["data"]["id"]:
                         ok += 1
@@ -105,9 +109,13 @@ async def run_sdk(url: str, calls: int, concurrency: int, results: str | None) -
     from talkover_async import AsyncTalkover, Timeout
     from talkover_async.dispatch import CallSpec
 
-    specs = (CallSpec(agent_id="demo", to=number(i), payload={"name": f"n{i}"}) for i in range(calls))
+    specs = (
+        CallSpec(agent_id="demo", to=number(i), payload={"name": f"n{i}"}) for i in range(calls)
+    )
     timeout = Timeout(total=120, connect=60, read=60)
-    async with AsyncTalkover(TOKEN, base_url=url, env={}, connection_limit=concurrency, timeout=timeout) as client:
+    async with AsyncTalkover(
+        TOKEN, base_url=url, env={}, connection_limit=concurrency, timeout=timeout
+    ) as client:
         run = client.dispatch(specs, concurrency=concurrency, results_path=results)
         summary = await run.run()
     return summary.placed
@@ -156,8 +164,20 @@ class Server:
             self.proc.stdout.close()
 
 
-def client(url: str, mode: str, calls: int, concurrency: int, results: str | None = None) -> dict[str, Any]:
-    cmd = [sys.executable, str(HERE), "client", mode, url, "--calls", str(calls), "--concurrency", str(concurrency)]
+def client(
+    url: str, mode: str, calls: int, concurrency: int, results: str | None = None
+) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        str(HERE),
+        "client",
+        mode,
+        url,
+        "--calls",
+        str(calls),
+        "--concurrency",
+        str(concurrency),
+    ]
     if results:
         cmd += ["--results", results]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=600)
@@ -168,24 +188,22 @@ def client(url: str, mode: str, calls: int, concurrency: int, results: str | Non
 
 
 def throughput(calls: int, concurrency: int, rounds: int) -> dict[str, Any]:
+    """Best of `rounds` for each client; a fresh server (empty fake) for every run, warmed."""
     import tempfile
 
-    server = Server(hold=0.0)
     best: dict[str, dict[str, Any]] = {}
-    try:
-        client(server.url, "raw", min(calls, 500), concurrency)  # warm the server
-        for _ in range(rounds):
-            with tempfile.TemporaryDirectory() as tmp:
-                runs = [
-                    client(server.url, "raw", calls, concurrency),
-                    client(server.url, "sdk", calls, concurrency),
-                    client(server.url, "sdk", calls, concurrency, f"{tmp}/results.jsonl"),
-                ]
-            for name, run in zip(("raw", "sdk", "sdk+file"), runs, strict=True):
-                if name not in best or run["elapsed"] < best[name]["elapsed"]:
-                    best[name] = run
-    finally:
-        server.stop()
+    for _ in range(rounds):
+        for name in ("raw", "sdk", "sdk+file"):
+            server = Server(hold=0.0)
+            try:
+                client(server.url, "raw", min(calls, 500), concurrency)  # warm the server
+                with tempfile.TemporaryDirectory() as tmp:
+                    results = f"{tmp}/results.jsonl" if name == "sdk+file" else None
+                    run = client(server.url, name.split("+")[0], calls, concurrency, results)
+            finally:
+                server.stop()
+            if name not in best or run["elapsed"] < best[name]["elapsed"]:
+                best[name] = run
     return best
 
 
@@ -200,25 +218,41 @@ def memory(calls: int, hold: float) -> dict[str, Any]:
         server.stop()
 
 
+_LABELS = {
+    "raw": "raw aiohttp POST + json",
+    "sdk": "client.dispatch",
+    "sdk+file": "client.dispatch + results file",
+}
+
+
 def report(args: argparse.Namespace) -> None:
     t = throughput(args.calls, args.concurrency, args.rounds)
     raw_rate = args.calls / t["raw"]["elapsed"]
-    print(f"## Dispatch throughput ({args.calls:,} calls, concurrency {args.concurrency}, no rate limit)\n")
+    print(
+        f"## Dispatch throughput ({args.calls:,} calls, concurrency {args.concurrency}, "
+        "no rate limit)\n"
+    )
     print("| client | calls/s | ratio to raw | client CPU µs/call |")
     print("|---|---:|---:|---:|")
     for name in ("raw", "sdk", "sdk+file"):
         run = t[name]
         rate = args.calls / run["elapsed"]
-        label = {"raw": "raw aiohttp POST + json", "sdk": "client.dispatch", "sdk+file": "client.dispatch + results file"}[name]
-        print(f"| {label} | {rate:,.0f} | {rate / raw_rate:.2f}x | {run['cpu'] / args.calls * 1e6:,.0f} |")
+        cpu = run["cpu"] / args.calls * 1e6
+        print(f"| {_LABELS[name]} | {rate:,.0f} | {rate / raw_rate:.2f}x | {cpu:,.0f} |")
     m = memory(args.hold_calls, args.hold)
-    print(f"\n## Peak RSS with {args.hold_calls:,} calls in flight (fake holds each response {args.hold:g} s)\n")
+    print(
+        f"\n## Peak RSS with {args.hold_calls:,} calls in flight "
+        f"(fake holds each response {args.hold:g} s)\n"
+    )
     print("| client | peak RSS | ratio to raw | wall time |")
     print("|---|---:|---:|---:|")
     raw_rss = m["raw"]["maxrss_kb"]
     for name, label in (("raw", "raw aiohttp"), ("sdk", "client.dispatch")):
         run = m[name]
-        print(f"| {label} | {run['maxrss_kb'] / 1024:,.1f} MiB | {run['maxrss_kb'] / raw_rss:.2f}x | {run['elapsed']:.2f} s |")
+        rss = run["maxrss_kb"]
+        print(
+            f"| {label} | {rss / 1024:,.1f} MiB | {rss / raw_rss:.2f}x | {run['elapsed']:.2f} s |"
+        )
     print(f"\nPython {sys.version.split()[0]}, {sys.platform}; best of {args.rounds} round(s).")
 
 

@@ -18,7 +18,10 @@ try:  # pragma: no cover - exercised by whichever variant is installed
 
     def dumps(obj: Any) -> bytes:
         """Encode an object as compact UTF-8 JSON."""
-        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
+        data = orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
+        # orjson hands back its 4 KiB working buffer: copy a small result into a right-sized
+        # object, so each request body held in flight costs its length, not 4 KiB.
+        return bytes(memoryview(data)) if len(data) < 2048 else data
 
 except ImportError:  # pragma: no cover
     # RecursionError: deeply nested input ([[[[...) must be a decode error, not a crash.

@@ -277,7 +277,19 @@ class AsyncTalkover:
         """The `Request` an operation sends (path encoded, query and JSON body built)."""
         path = op.path
         if path_params:
-            path = path.format_map({k: path_param(k, v) for k, v in path_params.items()})
+            # A short ASCII id of letters, digits, `-` and `_` (UUIDs, `agent_123`) is already
+            # what `path_param` would return: skip its checks and percent-encoding.
+            path = path.format_map(
+                {
+                    k: v
+                    if type(v) is str
+                    and len(v) <= 64
+                    and v.isascii()
+                    and v.replace("-", "").replace("_", "").isalnum()
+                    else path_param(k, v)
+                    for k, v in path_params.items()
+                }
+            )
         url = (self._root_url if op.root else self.base_url) + path
         headers = self._headers
         timeout = self.timeout

@@ -82,7 +82,8 @@ def parse(response: Response, *, allow_failure: bool = False) -> Envelope:
     status = response.status_code
     if status >= 400:
         raise error_from_response(response)
-    if not response.content.strip():
+    content = response.content
+    if not content or content.isspace():  # `not content.strip()` without copying the body
         return Envelope(data=None)
     body = load_json(response)
     if not isinstance(body, dict):

@@ -70,9 +70,22 @@ class Request:
 
     def with_headers(self, extra: Mapping[str, str]) -> Request:
         """A copy of this request with `extra` headers added (or replaced)."""
-        merged = dict(self.headers)
-        merged.update(extra)
-        return attrs.evolve(self, headers=merged)
+        # Built field by field rather than with `attrs.evolve`, which introspects the class
+        # on every call: auth runs this once per attempt.
+        if type(self) is not Request:
+            return attrs.evolve(self, headers={**self.headers, **extra})
+        return Request(
+            self.method,
+            self.url,
+            {**self.headers, **extra},
+            self.content,
+            self.timeout,
+            self.operation,
+            self.path_template,
+            self.safe,
+            self.attempt,
+            self.extensions,
+        )
 
     def __repr__(self) -> str:
         # Never show headers (Authorization) or the body (phone numbers, secrets).
@@ -80,6 +93,9 @@ class Request:
 
 
 def _headers(value: Mapping[str, str] | None) -> CIMultiDictProxy[str] | CIMultiDict[str]:
+    cls = type(value)
+    if cls is CIMultiDictProxy or cls is CIMultiDict:  # what aiohttp hands over: no copy
+        return value  # type: ignore[return-value]
     if isinstance(value, CIMultiDictProxy | CIMultiDict):
         return value
     return CIMultiDict(value or {})

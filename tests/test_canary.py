@@ -35,7 +35,7 @@ from .modelgen import all_models, is_secret_field, json_key, model_data
 pytest_plugins = ["pytester"]
 
 
-# --- the canary itself ---------------------------------------------------------------------
+# --- the canary itself ---------------------------------------------------------------------------
 def test_find_leaks_sees_tokens_and_secrets_but_not_redacted_text() -> None:
     for value in CANARY_VALUES:
         assert find_leaks(f"x {value} y"), value
@@ -94,7 +94,7 @@ def test_canary_fails_tests_that_leak(pytester: pytest.Pytester) -> None:
     assert "secret canary" in out
 
 
-# --- reprs ------------------------------------------------------------------------------------
+# --- reprs ---------------------------------------------------------------------------------------
 MODELS = all_models()
 
 

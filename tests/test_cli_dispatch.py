@@ -23,6 +23,7 @@ def talkover(*args: str | Path, cwd: Path | None = None) -> subprocess.Completed
     env["PYTHONWARNINGS"] = "error::ResourceWarning"
     return subprocess.run(
         [sys.executable, "-m", "talkover_async", *map(str, args)],
+        check=False,
         capture_output=True,
         text=True,
         env=env,
@@ -64,7 +65,9 @@ def test_failures_exit_non_zero_and_resume_retries_only_them(tmp_path: Path) -> 
         "+14155550100,Ada on purpose,5,second-ada\n"  # its own key: called
     )
     out = tmp_path / "results.jsonl"
-    proc = talkover("dispatch", contacts, "--agent", "demo", "--out", out, "--json", "--concurrency", "2")
+    proc = talkover(
+        "dispatch", contacts, "--agent", "demo", "--out", out, "--json", "--concurrency", "2"
+    )
     assert proc.returncode == 1, proc.stderr
     summary = json.loads(proc.stdout)
     assert (summary["placed"], summary["failed"], summary["skipped"]) == (3, 1, 1)

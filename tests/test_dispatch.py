@@ -71,7 +71,9 @@ class MiniApi:
             del self.faults[to]
             return Response(429, {"Retry-After": "0"}, b'{"message": "Too Many Attempts."}')
         if fault == "422":
-            return Response(422, {}, b'{"message": "The to field is invalid.", "errors": {"to": ["invalid"]}}')
+            return Response(
+                422, {}, b'{"message": "The to field is invalid.", "errors": {"to": ["invalid"]}}'
+            )
         if fault == "html_502":
             return Response(502, {"Content-Type": "text/html"}, b"<html>502 Bad Gateway</html>")
         self.dialled[to] += 1  # from here on the call is placed
@@ -134,7 +136,16 @@ def test_maybe_placed_classification() -> None:
 
 
 async def test_every_spec_gets_one_result_and_faults_are_classified(tmp_path: Path) -> None:
-    kinds = ["refused_once", "reset_before", "429_once", "422", "html_502", "reset_after", "500_after", "truncated"]
+    kinds = [
+        "refused_once",
+        "reset_before",
+        "429_once",
+        "422",
+        "html_502",
+        "reset_after",
+        "500_after",
+        "truncated",
+    ]
     faults = {number(i): kind for i, kind in enumerate(kinds)}
     api = MiniApi(faults)
     out = tmp_path / "results.jsonl"
@@ -188,11 +199,10 @@ async def test_async_iterable_source_and_back_pressure() -> None:
             read += 1
             yield spec
 
-    async with client_for(api) as client:
-        async with client.dispatch(source(), concurrency=4) as run:
-            async for _ in run:
-                handed.append(read - run.summary.total)
-                await asyncio.sleep(0.005)  # a slow consumer
+    async with client_for(api) as client, client.dispatch(source(), concurrency=4) as run:
+        async for _ in run:
+            handed.append(read - run.summary.total)
+            await asyncio.sleep(0.005)  # a slow consumer
     assert run.summary.placed == 80
     assert max(handed) <= 2 * 4 + 1  # never far ahead of what was sent and consumed
 
@@ -232,17 +242,28 @@ async def test_resume_skips_placed_and_maybe_placed_and_retries_the_rest(tmp_pat
     assert (first.placed, first.maybe_placed, first.failed) == (3, 2, 1)
     # A crash left a spec started without an outcome, and a torn last line.
     with out.open("ab") as f:
-        f.write(b'{"key": "agent/a1:' + number(6).encode() + b'", "status": "started"}\n{"key": "agent/a1:+1')
+        f.write(
+            b'{"key": "agent/a1:'
+            + number(6).encode()
+            + b'", "status": "started"}\n{"key": "agent/a1:+1'
+        )
     api.faults.clear()
-    async with client_for(api) as client:
-        async with client.dispatch(specs(8), results_path=out, resume=True) as run:
-            results = {r.spec.to: r async for r in run}
+    async with (
+        client_for(api) as client,
+        client.dispatch(specs(8), results_path=out, resume=True) as run,
+    ):
+        results = {r.spec.to: r async for r in run}
     assert results[number(1)].placed  # certainly not placed before: dispatched again
     assert results[number(7)].placed  # new
     for i in (0, 2, 6):  # may have been placed: reported, not retried
-        assert results[number(i)].status is DispatchStatus.SKIPPED and results[number(i)].maybe_placed
+        assert (
+            results[number(i)].status is DispatchStatus.SKIPPED and results[number(i)].maybe_placed
+        )
     for i in (3, 4, 5):
-        assert results[number(i)].status is DispatchStatus.SKIPPED and not results[number(i)].maybe_placed
+        assert (
+            results[number(i)].status is DispatchStatus.SKIPPED
+            and not results[number(i)].maybe_placed
+        )
         assert results[number(i)].call_id == f"call_{number(i)[-4:]}"
     assert run.summary.placed == 2 and run.summary.skipped == 6
     assert max(api.dialled.values()) == 1
@@ -335,9 +356,11 @@ async def test_a_thousand_specs_with_faults_of_every_kind(tmp_path: Path) -> Non
     fake = FakeTalkover.demo(token=TOKEN)
     chaos = fake.faults.random(0.2, seed=11, route=CALL_ROUTE)
     out = tmp_path / "results.jsonl"
-    async with AsyncTalkover(TOKEN, transport=MockTransport(fake), env={}, max_in_flight=64) as client:
-        async with client.dispatch(specs(1000, agent="demo"), concurrency=64, results_path=out) as run:
-            results = [r async for r in run]
+    async with (
+        AsyncTalkover(TOKEN, transport=MockTransport(fake), env={}, max_in_flight=64) as client,
+        client.dispatch(specs(1000, agent="demo"), concurrency=64, results_path=out) as run,
+    ):
+        results = [r async for r in run]
     assert set(chaos.by_kind) == {kind_name(k) for k in faults.ALL_KINDS}
     assert 150 <= chaos.hits <= 260
     check_faulty_run(fake, results, 1000)
@@ -352,10 +375,14 @@ async def test_a_thousand_specs_with_faults_of_every_kind(tmp_path: Path) -> Non
 async def test_faults_over_loopback(tmp_path: Path) -> None:
     fake = FakeTalkover.demo(token=TOKEN)
     chaos = fake.faults.random(0.2, seed=5, route=CALL_ROUTE)
-    async with serve_fake(fake) as url:
-        async with AsyncTalkover(TOKEN, base_url=url, env={}, timeout=Timeout(total=5, connect=2, read=0.5)) as client:
-            async with client.dispatch(specs(300, agent="demo"), concurrency=32) as run:
-                results = [r async for r in run]
+    async with (
+        serve_fake(fake) as url,
+        AsyncTalkover(
+            TOKEN, base_url=url, env={}, timeout=Timeout(total=5, connect=2, read=0.5)
+        ) as client,
+        client.dispatch(specs(300, agent="demo"), concurrency=32) as run,
+    ):
+        results = [r async for r in run]
     assert {"reset_after", "timeout", "truncated"} <= set(chaos.by_kind)
     check_faulty_run(fake, results, 300)
 
@@ -364,25 +391,29 @@ async def test_interrupted_dispatch_resumes_and_each_number_is_seen_once(tmp_pat
     fake = FakeTalkover.demo(token=TOKEN)
     fake.faults.add(CALL_ROUTE, faults.latency(0.01), times=None)  # keep requests in flight
     out = tmp_path / "results.jsonl"
-    async with serve_fake(fake) as url:
-        async with AsyncTalkover(TOKEN, base_url=url, env={}, max_in_flight=10) as client:
-            run = client.dispatch(specs(1000, agent="demo"), concurrency=20, results_path=out)
+    async with (
+        serve_fake(fake) as url,
+        AsyncTalkover(TOKEN, base_url=url, env={}, max_in_flight=10) as client,
+    ):
+        run = client.dispatch(specs(1000, agent="demo"), concurrency=20, results_path=out)
 
-            async def consume() -> None:
-                async for _ in run:
-                    if run.summary.total >= 500:
-                        asyncio.current_task().cancel()  # type: ignore[union-attr]
+        async def consume() -> None:
+            async for _ in run:
+                if run.summary.total >= 500:
+                    asyncio.current_task().cancel()  # type: ignore[union-attr]
 
-            with pytest.raises(asyncio.CancelledError):
-                await consume()
-            first = run.summary
-            assert 500 <= first.total < 1000
-            in_doubt = first.maybe_placed
-            assert first.cancelled > 0  # held by max_in_flight: certainly not sent
-            await asyncio.sleep(0.1)  # let the server finish what it received
+        with pytest.raises(asyncio.CancelledError):
+            await consume()
+        first = run.summary
+        assert 500 <= first.total < 1000
+        in_doubt = first.maybe_placed
+        assert first.cancelled > 0  # held by max_in_flight: certainly not sent
+        await asyncio.sleep(0.1)  # let the server finish what it received
 
-            async with client.dispatch(specs(1000, agent="demo"), concurrency=20, results_path=out, resume=True) as again:
-                results = [r async for r in again]
+        async with client.dispatch(
+            specs(1000, agent="demo"), concurrency=20, results_path=out, resume=True
+        ) as again:
+            results = [r async for r in again]
     assert len(results) == 1000
     skipped = [r for r in results if r.status is DispatchStatus.SKIPPED]
     assert len(skipped) == first.placed + in_doubt

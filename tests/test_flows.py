@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import cattrs
 import pytest
 
 from talkover_async import AsyncTalkover, InvalidRequestError, Response, ValidationError
@@ -37,11 +38,19 @@ DOC_FLOW: dict[str, Any] = {
     "initial_node_id": "node-greet",
     "meta": {"name": "Lead qualification", "version": "1.2.0"},
     "nodes": [
-        {"id": "node-greet", "type": "say", "content": "Hi! Thanks for calling.", "next": "node-qualify"},
+        {
+            "id": "node-greet",
+            "type": "say",
+            "content": "Hi! Thanks for calling.",
+            "next": "node-qualify",
+        },
         {
             "id": "node-qualify",
             "type": "decision",
-            "branches": [{"match": "yes", "next": "node-book"}, {"match": "no", "next": "node-transfer"}],
+            "branches": [
+                {"match": "yes", "next": "node-book"},
+                {"match": "no", "next": "node-transfer"},
+            ],
         },
         {"id": "node-end", "type": "end"},
     ],
@@ -52,7 +61,11 @@ VALID_FLOW: dict[str, Any] = {
     "initial_node_id": "greet",
     "nodes": [
         {"id": "greet", "type": "say", "content": "Hello", "next": "ask"},
-        {"id": "ask", "type": "decision", "branches": [{"match": "yes", "next": "bye"}, {"match": "no", "next": "bye"}]},
+        {
+            "id": "ask",
+            "type": "decision",
+            "branches": [{"match": "yes", "next": "bye"}, {"match": "no", "next": "bye"}],
+        },
         {"id": "bye", "type": "end"},
     ],
 }
@@ -88,7 +101,15 @@ def client_for(rec: Recorder) -> AsyncTalkover:
 
 
 async def test_get_decodes_documented_example_strictly() -> None:
-    rec = Recorder((200, {"success": True, "data": {"conversation_mode": "flow_driven", "flow_config": DOC_FLOW}}))
+    rec = Recorder(
+        (
+            200,
+            {
+                "success": True,
+                "data": {"conversation_mode": "flow_driven", "flow_config": DOC_FLOW},
+            },
+        )
+    )
     async with client_for(rec) as client:
         flow = await client.flows.get(AGENT_ID)
     assert rec.last.method == "GET" and rec.last.url == BASE
@@ -97,12 +118,17 @@ async def test_get_decodes_documented_example_strictly() -> None:
     assert cfg is not None and cfg.initial_node_id == "node-greet"
     assert cfg.meta == FlowMeta(name="Lead qualification", version="1.2.0")
     assert [n.type for n in cfg.nodes] == [NodeType.SAY, NodeType.DECISION, NodeType.END]
-    assert cfg.nodes[1].branches == [Branch(match="yes", next="node-book"), Branch(match="no", next="node-transfer")]
+    assert cfg.nodes[1].branches == [
+        Branch(match="yes", next="node-book"),
+        Branch(match="no", next="node-transfer"),
+    ]
     assert cfg.global_functions[0].name == "end_conversation"
 
 
 async def test_get_llm_driven_has_null_flow() -> None:
-    rec = Recorder((200, {"success": True, "data": {"conversation_mode": "llm_driven", "flow_config": None}}))
+    rec = Recorder(
+        (200, {"success": True, "data": {"conversation_mode": "llm_driven", "flow_config": None}})
+    )
     async with client_for(rec) as client:
         flow = await client.flows.get(AGENT_ID)
     assert flow.conversation_mode is ConversationMode.LLM_DRIVEN and flow.flow_config is None
@@ -119,10 +145,13 @@ def test_unknown_node_type_and_fields_are_kept_and_round_trip() -> None:
         "future_key": {"x": 1},
     }
     cfg = structure(doc, FlowConfig)
-    assert cfg.nodes[0].type is NodeType.ASK and cfg.nodes[0].extra == {"question": "Your name?", "variable": "name"}
+    assert cfg.nodes[0].type is NodeType.ASK and cfg.nodes[0].extra == {
+        "question": "Your name?",
+        "variable": "name",
+    }
     assert cfg.nodes[1].type == "webform" and cfg.extra == {"future_key": {"x": 1}}
     assert unstructure(cfg) == doc
-    with pytest.raises(Exception):  # strict mode: unknown node fields are drift
+    with pytest.raises(cattrs.BaseValidationError):  # strict mode: unknown fields are drift
         structure(doc, FlowConfig, strict=True)
 
 
@@ -131,9 +160,19 @@ def test_unknown_node_type_and_fields_are_kept_and_round_trip() -> None:
 
 async def test_update_flow_driven_sends_flow_config_from_model() -> None:
     cfg = structure(VALID_FLOW, FlowConfig)
-    rec = Recorder((200, {"success": True, "data": {"conversation_mode": "flow_driven", "flow_config": VALID_FLOW}}))
+    rec = Recorder(
+        (
+            200,
+            {
+                "success": True,
+                "data": {"conversation_mode": "flow_driven", "flow_config": VALID_FLOW},
+            },
+        )
+    )
     async with client_for(rec) as client:
-        flow = await client.flows.update(AGENT_ID, conversation_mode=ConversationMode.FLOW_DRIVEN, flow_config=cfg)
+        flow = await client.flows.update(
+            AGENT_ID, conversation_mode=ConversationMode.FLOW_DRIVEN, flow_config=cfg
+        )
     assert rec.last.method == "PUT" and rec.last.url == BASE
     assert rec.body() == {"conversation_mode": "flow_driven", "flow_config": VALID_FLOW}
     assert flow.flow_config == cfg
@@ -141,7 +180,15 @@ async def test_update_flow_driven_sends_flow_config_from_model() -> None:
 
 async def test_update_llm_driven_omits_flow_and_reads_mode_from_response() -> None:
     """Trap §7.5: the documented example sends `llm_driven` and shows `flow_driven` back."""
-    rec = Recorder((200, {"success": True, "data": {"conversation_mode": "flow_driven", "flow_config": DOC_FLOW}}))
+    rec = Recorder(
+        (
+            200,
+            {
+                "success": True,
+                "data": {"conversation_mode": "flow_driven", "flow_config": DOC_FLOW},
+            },
+        )
+    )
     async with client_for(rec) as client:
         flow = await client.flows.update(AGENT_ID, conversation_mode="llm_driven")
     assert rec.body() == {"conversation_mode": "llm_driven"}
@@ -165,7 +212,9 @@ async def test_update_does_not_validate_the_graph_locally() -> None:
     )
     async with client_for(rec) as client:
         with pytest.raises(ValidationError) as info:
-            await client.flows.update(AGENT_ID, conversation_mode="flow_driven", flow_config=DOC_FLOW)
+            await client.flows.update(
+                AGENT_ID, conversation_mode="flow_driven", flow_config=DOC_FLOW
+            )
     assert rec.body()["flow_config"] == DOC_FLOW
     err = info.value
     assert err.status_code == 422 and err.message == "Flow validation failed"
@@ -182,16 +231,40 @@ async def test_update_does_not_validate_the_graph_locally() -> None:
         ({"conversation_mode": "flow_driven"}, "flow_config"),
         ({"conversation_mode": "llm_driven", "flow_config": VALID_FLOW}, "flow_config"),
         ({"conversation_mode": "flow_driven", "flow_config": "not a flow"}, "flow_config"),
-        ({"conversation_mode": "flow_driven", "flow_config": {"nodes": VALID_FLOW["nodes"]}}, "flow_config.initial_node_id"),
-        ({"conversation_mode": "flow_driven", "flow_config": {"initial_node_id": "a", "nodes": []}}, "flow_config.nodes"),
-        ({"conversation_mode": "flow_driven", "flow_config": {"initial_node_id": "a"}}, "flow_config.nodes"),
-        ({"conversation_mode": "flow_driven", "flow_config": {"initial_node_id": "a", "nodes": ["a"]}}, "flow_config.nodes"),
         (
-            {"conversation_mode": "flow_driven", "flow_config": {"initial_node_id": "a", "nodes": [{"type": "end"}]}},
+            {"conversation_mode": "flow_driven", "flow_config": {"nodes": VALID_FLOW["nodes"]}},
+            "flow_config.initial_node_id",
+        ),
+        (
+            {
+                "conversation_mode": "flow_driven",
+                "flow_config": {"initial_node_id": "a", "nodes": []},
+            },
+            "flow_config.nodes",
+        ),
+        (
+            {"conversation_mode": "flow_driven", "flow_config": {"initial_node_id": "a"}},
+            "flow_config.nodes",
+        ),
+        (
+            {
+                "conversation_mode": "flow_driven",
+                "flow_config": {"initial_node_id": "a", "nodes": ["a"]},
+            },
+            "flow_config.nodes",
+        ),
+        (
+            {
+                "conversation_mode": "flow_driven",
+                "flow_config": {"initial_node_id": "a", "nodes": [{"type": "end"}]},
+            },
             "flow_config.nodes[0].id",
         ),
         (
-            {"conversation_mode": "flow_driven", "flow_config": {"initial_node_id": "a", "nodes": [{"id": "a"}]}},
+            {
+                "conversation_mode": "flow_driven",
+                "flow_config": {"initial_node_id": "a", "nodes": [{"id": "a"}]},
+            },
             "flow_config.nodes[0].type",
         ),
     ],
@@ -230,7 +303,11 @@ async def test_validate_invalid_2xx_shape_is_a_result() -> None:
     "body",
     [
         {"success": False, "errors": ["Node 'node-end' is unreachable"]},
-        {"success": False, "message": "Flow validation failed", "errors": ["Node 'node-end' is unreachable"]},
+        {
+            "success": False,
+            "message": "Flow validation failed",
+            "errors": ["Node 'node-end' is unreachable"],
+        },
     ],
 )
 async def test_validate_invalid_422_is_the_same_result(body: dict[str, Any]) -> None:
@@ -243,7 +320,9 @@ async def test_validate_invalid_422_is_the_same_result(body: dict[str, Any]) -> 
 
 async def test_validate_other_errors_still_raise() -> None:
     """A 422 with per-field errors (a malformed request, not a verdict) is not a result."""
-    rec = Recorder((422, {"message": "The given data was invalid.", "errors": {"flow_config": ["required"]}}))
+    rec = Recorder(
+        (422, {"message": "The given data was invalid.", "errors": {"flow_config": ["required"]}})
+    )
     async with client_for(rec) as client:
         with pytest.raises(ValidationError) as info:
             await client.flows.validate(AGENT_ID, flow_config={})
@@ -262,7 +341,9 @@ def test_decode_validate_keeps_envelope_for_both_shapes() -> None:
     assert decode("flows.validate", 200, b'{"success": true, "message": "Flow is valid"}') == Ack(
         success=True, message="Flow is valid"
     )
-    assert decode("flows.validate", 200, b'{"success": false, "errors": ["x"]}') == Ack(success=False)
+    assert decode("flows.validate", 200, b'{"success": false, "errors": ["x"]}') == Ack(
+        success=False
+    )
 
 
 # --- versions -------------------------------------------------------------------------------
@@ -317,7 +398,9 @@ def test_local_validation_duplicate_ids_and_missing_initial() -> None:
         "Duplicate node id: 'a'",
         "initial_node_id 'start' not found in nodes",
     ]
-    assert validate_flow_config({"nodes": [{"id": "a", "type": "end"}]}).errors == ["initial_node_id is required"]
+    assert validate_flow_config({"nodes": [{"id": "a", "type": "end"}]}).errors == [
+        "initial_node_id is required"
+    ]
 
 
 def test_local_validation_reachability_follows_next_and_branches() -> None:
@@ -331,7 +414,10 @@ def test_local_validation_reachability_follows_next_and_branches() -> None:
             {"type": "end"},
         ],
     }
-    assert validate_flow_config(flow).errors == ["Node at index 4 has no id", "Node 'b' is unreachable"]
+    assert validate_flow_config(flow).errors == [
+        "Node at index 4 has no id",
+        "Node 'b' is unreachable",
+    ]
 
 
 @pytest.mark.parametrize("flow", [{}, {"nodes": []}, {"nodes": "x"}, "flow"])

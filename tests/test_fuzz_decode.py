@@ -52,7 +52,7 @@ FUZZ_SETTINGS = settings(
     ],
 )
 
-# --- strategies ---------------------------------------------------------------------------------
+# --- strategies ----------------------------------------------------------------------------------
 ENVELOPE_KEYS = ["success", "data", "message", "error", "errors", "code", "details"]
 ENVELOPE_KEYS += ["pagination", "meta", "campaign_call", "campaign", "links"]
 INTERESTING_TEXT = [
@@ -118,7 +118,9 @@ def _json_values(keys: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
     )
     return st.recursive(
         scalars,
-        lambda children: st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=5),
+        lambda children: (
+            st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=5)
+        ),
         max_leaves=8,
     )
 
@@ -170,8 +172,7 @@ def body_strategy(op: Operation) -> st.SearchStrategy[bytes]:
                 {}, optional={"code": values, "message": values, "details": values}
             )
             | values,
-            "errors": st.dictionaries(keys, st.lists(values, max_size=2), max_size=2)
-            | values,
+            "errors": st.dictionaries(keys, st.lists(values, max_size=2), max_size=2) | values,
             "code": values,
             "details": values,
             "pagination": st.dictionaries(
@@ -188,8 +189,9 @@ def body_strategy(op: Operation) -> st.SearchStrategy[bytes]:
         # truncated JSON: a valid body cut anywhere
         st.tuples(valid_json, st.floats(0, 1)).map(lambda t: t[0][: int(len(t[0]) * t[1])]),
         # invalid UTF-8 spliced into JSON
-        st.tuples(valid_json, st.floats(0, 1), st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80"]))
-        .map(lambda t: t[0][: int(len(t[0]) * t[1])] + t[2] + t[0][int(len(t[0]) * t[1]) :]),
+        st.tuples(
+            valid_json, st.floats(0, 1), st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80"])
+        ).map(lambda t: t[0][: int(len(t[0]) * t[1])] + t[2] + t[0][int(len(t[0]) * t[1]) :]),
         # huge and special numbers where the model has fields
         st.tuples(st.sampled_from(names), st.sampled_from(HUGE_NUMBERS)).map(
             lambda t: f'{{"success":true,"data":{{"id":"x","{t[0]}":{t[1]}}}}}'.encode()
@@ -213,7 +215,9 @@ HEADERS = st.one_of(
 )
 
 
-def check_outcome(op: Operation, status: int, body: bytes, headers: dict[str, str], strict: bool) -> None:
+def check_outcome(
+    op: Operation, status: int, body: bytes, headers: dict[str, str], strict: bool
+) -> None:
     """Decode; a result is fine, an error must be typed, bounded and redacted."""
     try:
         result = decode(op, status, body, headers, strict=strict)
@@ -229,7 +233,7 @@ def check_outcome(op: Operation, status: int, body: bytes, headers: dict[str, st
         assert status < 400, f"HTTP {status} decoded as a result"
 
 
-# --- tests -----------------------------------------------------------------------------------
+# --- tests ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("op_name", sorted(OPERATIONS))
 def test_decode_only_raises_bounded_redacted_talkover_errors(op_name: str) -> None:
     op = OPERATIONS[op_name]
@@ -307,5 +311,3 @@ def _load_stdlib_json() -> Any:
 def test_nasty_bodies_with_each_json_backend(json_backend: str, status: int, body: bytes) -> None:
     for op_name in ("agents.get", "agents.list", "agents.call", "agents.delete"):
         check_outcome(OPERATIONS[op_name], status, body, {}, strict=False)
-
-

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from collections.abc import AsyncIterator, Callable
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from aiohttp import web
@@ -83,7 +83,7 @@ async def recorded() -> AsyncIterator[tuple[AsyncTalkover, Recorder]]:
         yield client, recorder
 
 
-# --- tokens -----------------------------------------------------------------------------------
+# --- tokens --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("char", [*CONTROL_CHARS, " ", "\t", "\u2028", "\x85"])
 @pytest.mark.parametrize("where", ["token", "account_token"])
 def test_token_with_control_or_space_is_refused_at_construction(where: str, char: str) -> None:
@@ -115,7 +115,7 @@ async def test_per_call_token_with_control_char_is_refused_before_io(
     assert not find_leaks(str(info.value))
 
 
-# --- headers ---------------------------------------------------------------------------------
+# --- headers -------------------------------------------------------------------------------------
 BAD_HEADER_NAMES = ["X-Evil\r\nInjected", "X Bad", "X:Bad", "", "X-Ü", "X-Evil\n", "\x00"]
 FRAMING_NAMES = ["Content-Length", "transfer-encoding", "Connection", "Upgrade", "TE"]
 
@@ -195,7 +195,7 @@ async def test_webhook_custom_header_value_with_control_char_is_refused(
     assert CANARY_WEBHOOK_SECRET not in str(info.value)
 
 
-# --- path parameters ---------------------------------------------------------------------------
+# --- path parameters -----------------------------------------------------------------------------
 def _expected_path(template: str, value: str) -> str:
     return "/api/v1" + template.format_map(_All(quote(value, safe="")))
 
@@ -275,8 +275,22 @@ async def test_query_values_cannot_add_parameters(
     client, recorder = recorded
     recorder.body = b'{"success": true, "data": [], "meta": {"current_page": 1, "last_page": 1}}'
     await client.agents.list(search="x&status=active#frag")
-    query = urlsplit(recorder.requests[0].url).query
-    assert query == "search=x%26status%3Dactive%23frag"
+    parts = urlsplit(recorder.requests[0].url)
+    assert parts.fragment == ""
+    assert parse_qs(parts.query) == {"search": ["x&status=active#frag"], "page": ["1"]}
+
+
+@pytest.mark.parametrize("suffix", ["\n", "\r\n", "\x00", " "])
+async def test_trailing_newline_does_not_slip_past_format_checks(
+    recorded: tuple[AsyncTalkover, Recorder], suffix: str
+) -> None:
+    """`re.match(r"...$")` accepts a trailing newline; the checks must not."""
+    client, recorder = recorded
+    with pytest.raises(InvalidRequestError):
+        await client.agents.call("a1", to="+14155550100" + suffix)
+    with pytest.raises(InvalidRequestError):
+        client.calls.list(date_from="2024-01-01" + suffix)
+    assert recorder.requests == []
 
 
 async def test_ids_are_sent_encoded_over_loopback() -> None:
@@ -297,7 +311,7 @@ async def test_ids_are_sent_encoded_over_loopback() -> None:
     assert raw_paths == [f"/api/v1/agents/{quote(v, safe='')}" for v in PATH_TRICKS]
 
 
-# --- sizes -------------------------------------------------------------------------------------
+# --- sizes ---------------------------------------------------------------------------------------
 LONG = "x" * 10_000
 
 
@@ -305,7 +319,11 @@ async def test_oversized_arguments_are_refused_before_io(
     recorded: tuple[AsyncTalkover, Recorder],
 ) -> None:
     client, recorder = recorded
-    hook = {"name": "n", "webhook_url": "https://example.com/h", "events": ["event_phone_call_ended"]}
+    hook = {
+        "name": "n",
+        "webhook_url": "https://example.com/h",
+        "events": ["event_phone_call_ended"],
+    }
     attempts: dict[str, Callable[[], Any]] = {
         "agent id 257": lambda: client.agents.get("a" * 257),
         "agent id 10k": lambda: client.agents.get(LONG),
@@ -314,7 +332,9 @@ async def test_oversized_arguments_are_refused_before_io(
         "agents search 256": lambda: client.agents.list(search="s" * 256),
         "calls search 256": lambda: client.calls.list(search="s" * 256),
         "phone search 256": lambda: client.phone_numbers.list(search="s" * 256),
-        "webhook name 256": lambda: client.agents.webhooks.create("a1", **{**hook, "name": "n" * 256}),
+        "webhook name 256": lambda: client.agents.webhooks.create(
+            "a1", **{**hook, "name": "n" * 256}
+        ),
         "webhook url 501": lambda: client.agents.webhooks.create(
             "a1", **{**hook, "webhook_url": "https://example.com/" + "p" * 481}
         ),

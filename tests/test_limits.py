@@ -26,7 +26,10 @@ from talkover_async.transports import MockTransport
 from .conftest import TOKEN
 
 AGENT = b'{"success": true, "data": {"id": "a1", "name": "n"}}'
-CALL = b'{"success": true, "data": {"id": "c1", "agent_id": "a1", "to": "+14155550100", "status": "initiated"}}'
+CALL = (
+    b'{"success": true, "data": {"id": "c1", "agent_id": "a1", "to": "+14155550100",'
+    b' "status": "initiated"}}'
+)
 
 
 class VirtualTime:
@@ -62,7 +65,9 @@ class VirtualTime:
         await self._settle()
 
 
-async def pump(limiter: TokenBucketLimiter, stamps: list[float], clock: VirtualTime, workers: int) -> list[asyncio.Task[None]]:
+async def pump(
+    limiter: TokenBucketLimiter, stamps: list[float], clock: VirtualTime, workers: int
+) -> list[asyncio.Task[None]]:
     async def worker() -> None:
         while True:
             await limiter.acquire()
@@ -190,7 +195,10 @@ def client_with(handler, **kw) -> AsyncTalkover:  # type: ignore[no-untyped-def]
 
 
 async def test_client_tells_its_limiter_about_429() -> None:
-    answers = [Response(429, {"Retry-After": "0"}, b'{"message": "Too Many Attempts."}'), Response(200, {}, AGENT)]
+    answers = [
+        Response(429, {"Retry-After": "0"}, b'{"message": "Too Many Attempts."}'),
+        Response(200, {}, AGENT),
+    ]
 
     def handler(request: Request) -> Response:
         return answers.pop(0) if len(answers) > 1 else answers[0]
@@ -283,7 +291,12 @@ async def test_probe_marks_429_as_refused() -> None:
 
 
 def test_limit_options_are_validated() -> None:
-    for kw in ({"rate_limit": 0}, {"rate_limit": "fast"}, {"max_in_flight": 0}, {"retry_budget": 2.0}):
+    for kw in (
+        {"rate_limit": 0},
+        {"rate_limit": "fast"},
+        {"max_in_flight": 0},
+        {"retry_budget": 2.0},
+    ):
         with pytest.raises(ConfigurationError):
             AsyncTalkover(TOKEN, env={}, **kw)  # type: ignore[arg-type]
     assert repr(RateLimitMiddleware(TokenBucketLimiter(100), 4)).startswith("<RateLimitMiddleware")

@@ -23,7 +23,7 @@ from ..http import Request, Response
 from ..limits import RateLimiter
 from .base import Handler
 
-__all__ = ["RateLimitMiddleware", "SendProbe", "probe"]
+__all__ = ["RateLimitMiddleware", "SendProbe", "install_probe", "probe"]
 
 
 class SendProbe:
@@ -40,6 +40,11 @@ class SendProbe:
         self.started = False
         self.state: str | None = None
 
+    def reset(self) -> None:
+        """Forget the previous request (a worker reusing its probe for the next one)."""
+        self.started = False
+        self.state = None
+
     @property
     def maybe_sent(self) -> bool:
         """False only when the request certainly never reached the server's logic.
@@ -54,6 +59,16 @@ class SendProbe:
 
 
 _probe: ContextVar[SendProbe | None] = ContextVar("talkover_send_probe", default=None)
+
+
+def install_probe() -> SendProbe:
+    """Install a `SendProbe` for the rest of the current task (its context is its own).
+
+    Cheaper than `probe()` for a worker task that reuses one probe (`reset()` it per request).
+    """
+    current = SendProbe()
+    _probe.set(current)
+    return current
 
 
 @contextmanager

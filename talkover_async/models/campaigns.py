@@ -248,9 +248,7 @@ class Campaign:
         if self.call_time_ranges:
             return list(self.call_time_ranges)
         if self.earliest_call_time and self.latest_call_time:
-            return [
-                CallTimeRange(start=self.earliest_call_time[:5], end=self.latest_call_time[:5])
-            ]
+            return [CallTimeRange(start=self.earliest_call_time[:5], end=self.latest_call_time[:5])]
         return []
 
 

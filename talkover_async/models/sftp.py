@@ -26,7 +26,7 @@ __all__ = [
 class SftpAuthType(enum.StrEnum):
     """How Talkover logs in to your SFTP server (`password` or `private_key`, PEM)."""
 
-    PASSWORD = "password"
+    PASSWORD = "password"  # noqa: S105 - an enum value, not a secret
     PRIVATE_KEY = "private_key"
 
 

@@ -31,6 +31,7 @@ from .catalog import EMMA, phone_number, voice_template
 from .clock import VirtualClock
 from .delivery import Deliverer, WebhookSink
 from .faults import GATEWAY_PAGE as _GATEWAY_PAGE
+from .faults import GATEWAY_REASONS as _GATEWAY_REASONS
 from .faults import (
     FaultKind,
     Faults,
@@ -419,7 +420,8 @@ class FakeTalkover:
             headers = {**_JSON, "Retry-After": str(kind.retry_after)}
             return Outcome("respond", 429, headers, body)
         if isinstance(kind, Html):
-            page = _GATEWAY_PAGE.format(status=kind.status).encode()
+            reason = _GATEWAY_REASONS.get(kind.status, "Error")
+            page = _GATEWAY_PAGE.format(status=kind.status, reason=reason).encode()
             return Outcome("respond", kind.status, {"Content-Type": "text/html"}, page)
         assert isinstance(kind, Truncated) and answer is not None
         cut = max(0, min(len(answer.body) - 1, int(len(answer.body) * kind.keep)))

@@ -103,8 +103,8 @@ else:
         from ..client import AsyncTalkover
         from .server import serve_fake
 
-        async with serve_fake(talkover_fake) as base_url:
-            async with AsyncTalkover(
-                talkover_token, base_url=base_url, env={}, strict=True
-            ) as client:
-                yield client
+        async with (
+            serve_fake(talkover_fake) as base_url,
+            AsyncTalkover(talkover_token, base_url=base_url, env={}, strict=True) as client,
+        ):
+            yield client

@@ -129,3 +129,16 @@ async def test_sdk_client_in_process_and_over_loopback(fake: FakeTalkover) -> No
         assert [c.id for c in page.items] == [call.id]
         with pytest.raises(sdk.NotFoundError):
             await client.agents.get("nope")
+
+
+async def test_realtime_clock_catches_up_on_requests() -> None:
+    fake = FakeTalkover(TOKEN, realtime=True)
+    agent = fake.seed_agent()
+    api = Api(fake)
+    elapsed = iter([0.0, 100.0])
+    fake.clock.wall_elapsed = lambda: next(elapsed)  # type: ignore[method-assign]
+    await api.post(f"/agents/{agent.id}/call", {"to": "+14155550100"})
+    assert fake.calls[0].status == "initiated"
+    await api.get("/calls")  # 100 real seconds later
+    assert fake.calls[0].status == "completed"
+    assert fake.clock.time == 100.0

@@ -1,0 +1,648 @@
+"""Auto-topup (platform.md §3), the Account API (§4) and the health check (overview.md §2.4):
+requests, strict decoding of every odd envelope of §7.1, the account token, money-moving
+operations never retried, and argument checks before any I/O."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+
+from talkover_async import (
+    Ack,
+    AsyncTalkover,
+    ConfigurationError,
+    InternalServerError,
+    InvalidRequestError,
+    PaymentRequiredError,
+    Response,
+    ResponseDecodeError,
+    ValidationError,
+)
+from talkover_async.http import Request
+from talkover_async.models.account import ApiToken, CreditBalance, User
+from talkover_async.models.billing import (
+    AutoTopupSettings,
+    Card,
+    Charge,
+    PaymentMethod,
+    TopupEvent,
+    TopupStatus,
+    TopupTrigger,
+)
+from talkover_async.models.health import HealthStatus
+from talkover_async.operations import OPERATIONS, decode
+from talkover_async.pagination import Page
+from talkover_async.transports import MockTransport
+
+ENV_TOKEN = "talq_test"
+ACCOUNT_TOKEN = "42|sessionTokenValue0123456789"
+API = "https://app.talkover.ai/api/v1"
+
+SETTINGS: dict[str, Any] = {
+    "is_enabled": True,
+    "threshold_amount": 50.0,
+    "recharge_amount": 100.0,
+    "scheduled_payment_enabled": True,
+    "scheduled_amount": 200.0,
+    "day_of_month": 1,
+    "payment_method_id": "pm_1N2b3C",
+    "daily_limit": 500.0,
+    "recharge_count_today": 1,
+    "last_recharge_at": "2024-03-01T08:15:00Z",
+    "currency": "USD",
+}
+CHARGE = {
+    "amount_charged": 100.0,
+    "currency": "USD",
+    "new_balance": 350.0,
+    "transaction_id": "txn_123",
+}
+
+
+class Recorder:
+    """A MockTransport handler that records requests and answers from a queue."""
+
+    def __init__(self, *responses: tuple[int, Any]) -> None:
+        self.requests: list[Request] = []
+        self.responses = list(responses)
+
+    def __call__(self, request: Request) -> Response:
+        self.requests.append(request)
+        status, body = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
+        content = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return Response(status, {"Content-Type": "application/json"}, content)
+
+    @property
+    def last(self) -> Request:
+        return self.requests[-1]
+
+    def body(self, i: int = -1) -> Any:
+        content = self.requests[i].content
+        return None if content is None else json.loads(content)
+
+    def auth(self, i: int = -1) -> str:
+        return self.requests[i].headers["Authorization"]
+
+
+def client_for(rec: Recorder, **kw: Any) -> AsyncTalkover:
+    kw.setdefault("account_token", ACCOUNT_TOKEN)
+    kw.setdefault("env", {})
+    return AsyncTalkover(ENV_TOKEN, transport=MockTransport(rec), strict=True, **kw)
+
+
+# --- auto-topup (environment token) ---------------------------------------------------------
+
+
+async def test_settings_decodes_full_get_object_with_environment_token() -> None:
+    rec = Recorder((200, {"success": True, "data": SETTINGS}))
+    async with client_for(rec) as client:
+        settings = await client.auto_topup.settings()
+    assert rec.last.method == "GET" and rec.last.url == f"{API}/auto-topup/settings"
+    assert rec.auth() == f"Bearer {ENV_TOKEN}"  # not the account token
+    assert isinstance(settings, AutoTopupSettings) and settings.daily_limit == 500.0
+    assert settings.day_of_month == 1 and settings.updated_at is None and settings.currency == "USD"
+
+
+async def test_update_settings_sends_given_fields_and_decodes_subset() -> None:
+    """Trap §7.11: PUT returns fewer fields plus `updated_at`."""
+    data = {
+        "is_enabled": True,
+        "threshold_amount": 25,
+        "recharge_amount": 1000,
+        "scheduled_payment_enabled": False,
+        "payment_method_id": "pm_1N2b3C",
+        "daily_limit": 500,
+        "updated_at": "2024-03-02T10:00:00Z",
+    }
+    rec = Recorder((200, {"success": True, "data": data}))
+    async with client_for(rec) as client:
+        settings = await client.auto_topup.update_settings(
+            is_enabled=True,
+            threshold_amount=25,
+            recharge_amount=1000,
+            scheduled_payment_enabled=False,
+            payment_method_id="pm_1N2b3C",
+        )
+    assert rec.last.method == "PUT" and rec.last.url == f"{API}/auto-topup/settings"
+    assert rec.body() == {
+        "is_enabled": True,
+        "threshold_amount": 25,
+        "recharge_amount": 1000,
+        "scheduled_payment_enabled": False,
+        "payment_method_id": "pm_1N2b3C",
+    }
+    assert (
+        settings.updated_at is not None
+        and settings.currency is None
+        and settings.recharge_amount == 1000.0
+    )
+
+
+async def test_update_settings_scheduled_mode_body() -> None:
+    rec = Recorder((200, {"success": True, "data": {"is_enabled": True}}))
+    async with client_for(rec) as client:
+        await client.auto_topup.update_settings(
+            scheduled_payment_enabled=True, scheduled_amount=1, day_of_month=28
+        )
+    assert rec.body() == {
+        "scheduled_payment_enabled": True,
+        "scheduled_amount": 1,
+        "day_of_month": 28,
+    }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"threshold_amount": 0.5}, "threshold_amount"),
+        ({"threshold_amount": 1001}, "threshold_amount"),
+        ({"recharge_amount": 0}, "recharge_amount"),
+        ({"recharge_amount": math.nan}, "recharge_amount"),
+        ({"scheduled_payment_enabled": True, "scheduled_amount": 1000.01}, "scheduled_amount"),
+        ({"scheduled_payment_enabled": True}, "scheduled_amount"),
+        ({"day_of_month": 0}, "day_of_month"),
+        ({"day_of_month": 29}, "day_of_month"),
+        ({"day_of_month": 1.0}, "day_of_month"),
+        ({"is_enabled": 1}, "is_enabled"),
+        ({"payment_method_id": ""}, "payment_method_id"),
+    ],
+)
+async def test_update_settings_rejects_bad_arguments_before_io(
+    kwargs: dict[str, Any], field: str
+) -> None:
+    rec = Recorder((200, {}))
+    async with client_for(rec) as client:
+        with pytest.raises(InvalidRequestError) as info:
+            await client.auto_topup.update_settings(**kwargs)
+    assert info.value.field == field
+    assert rec.requests == []
+
+
+async def test_disable_posts_without_body() -> None:
+    data = {
+        "is_enabled": False,
+        "threshold_amount": 50,
+        "recharge_amount": 100,
+        "payment_method_id": "pm_1",
+        "updated_at": "2024-03-02T10:00:00Z",
+    }
+    rec = Recorder((200, {"success": True, "data": data}))
+    async with client_for(rec) as client:
+        settings = await client.auto_topup.disable()
+    assert rec.last.method == "POST" and rec.last.url == f"{API}/auto-topup/disable"
+    assert rec.last.content is None
+    assert settings.is_enabled is False
+
+
+async def test_test_recharge_decodes_message_and_data_envelope() -> None:
+    rec = Recorder(
+        (200, {"success": True, "message": "Test recharge completed successfully", "data": CHARGE})
+    )
+    async with client_for(rec) as client:
+        charge = await client.auto_topup.test()
+    assert rec.last.method == "POST" and rec.last.url == f"{API}/auto-topup/test"
+    assert charge == Charge(
+        amount_charged=100.0, currency="USD", new_balance=350.0, transaction_id="txn_123"
+    )
+
+
+async def test_test_recharge_errors() -> None:
+    rec = Recorder(
+        (
+            402,
+            {
+                "success": False,
+                "message": "Payment method declined",
+                "code": "PAYMENT_FAILED",
+                "details": {"decline_reason": "insufficient_funds"},
+            },
+        ),
+        (
+            422,
+            {
+                "success": False,
+                "message": "Auto topup is not configured",
+                "code": "AUTO_TOPUP_NOT_CONFIGURED",
+            },
+        ),
+    )
+    async with client_for(rec) as client:
+        with pytest.raises(PaymentRequiredError) as declined:
+            await client.auto_topup.test()
+        with pytest.raises(ValidationError) as unconfigured:
+            await client.auto_topup.test()
+    assert declined.value.code == "PAYMENT_FAILED"
+    assert declined.value.details == {"decline_reason": "insufficient_funds"}
+    assert unconfigured.value.code == "AUTO_TOPUP_NOT_CONFIGURED"
+
+
+@pytest.mark.parametrize("name", ["auto_topup.test", "credits.purchase", "api_tokens.create"])
+def test_money_and_create_operations_are_unsafe(name: str) -> None:
+    assert OPERATIONS[name].safe is False
+
+
+async def test_test_recharge_is_not_retried_after_a_5xx() -> None:
+    rec = Recorder((500, {"success": False, "message": "Internal server error."}))
+    async with client_for(rec, max_retries=3) as client:
+        with pytest.raises(InternalServerError):
+            await client.auto_topup.test()
+        with pytest.raises(InternalServerError):
+            await client.credits.purchase(amount=10)
+    assert len(rec.requests) == 2  # one attempt each: a retry could charge twice
+
+
+async def test_payment_methods_plain_array() -> None:
+    methods = [
+        {
+            "id": "pm_1",
+            "type": "card",
+            "card": {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2027},
+            "is_default": True,
+            "created_at": "2024-01-10T10:00:00Z",
+        },
+        {
+            "id": "pm_2",
+            "type": "card",
+            "card": {"brand": "amex", "last4": "0005", "exp_month": 1, "exp_year": 2026},
+            "is_default": False,
+            "created_at": "2024-01-11T10:00:00Z",
+        },
+    ]
+    rec = Recorder((200, {"success": True, "data": methods}))
+    async with client_for(rec) as client:
+        result = await client.auto_topup.payment_methods()
+    assert rec.last.url == f"{API}/auto-topup/payment-methods"
+    assert [m.id for m in result] == ["pm_1", "pm_2"] and isinstance(result[0], PaymentMethod)
+    assert result[0].card == Card(brand="visa", last4="4242", exp_month=12, exp_year=2027)
+
+
+HISTORY_PAGE_1 = {
+    "success": True,
+    "data": [
+        {
+            "id": "evt_1",
+            "amount": 100.0,
+            "currency": "USD",
+            "trigger": "threshold",
+            "status": "succeeded",
+            "balance_before": 45.0,
+            "balance_after": 145.0,
+            "payment_method_id": "pm_1",
+            "transaction_id": "txn_1",
+            "created_at": "2024-03-01T08:15:00Z",
+        },
+        {
+            "id": "evt_2",
+            "amount": 200.0,
+            "currency": "USD",
+            "trigger": "scheduled",
+            "status": "failed",
+            "payment_method_id": "pm_1",
+            "failure_reason": "card_declined",
+            "created_at": "2024-03-01T00:00:00Z",
+        },
+    ],
+    "pagination": {"current_page": 1, "per_page": 2, "total": 3, "last_page": 2},
+}
+HISTORY_PAGE_2 = {
+    "success": True,
+    "data": [
+        {
+            "id": "evt_3",
+            "amount": 100.0,
+            "currency": "USD",
+            "trigger": "manual_test",
+            "status": "succeeded",
+            "created_at": "2024-02-28T00:00:00Z",
+        }
+    ],
+    "pagination": {"current_page": 2, "per_page": 2, "total": 3, "last_page": 2},
+}
+
+
+async def test_history_pages_and_failure_reason_trap() -> None:
+    """Trap §7.13: history says `failure_reason`, the 402 error `details.decline_reason`."""
+    rec = Recorder((200, HISTORY_PAGE_1), (200, HISTORY_PAGE_2))
+    async with AsyncTalkover(ENV_TOKEN, transport=MockTransport(rec), env={}) as client:
+        events = [e async for e in client.auto_topup.history(per_page=2)]
+    assert [r.url for r in rec.requests] == [
+        f"{API}/auto-topup/history?per_page=2&page=1",
+        f"{API}/auto-topup/history?per_page=2&page=2",
+    ]
+    assert [e.id for e in events] == ["evt_1", "evt_2", "evt_3"]
+    ok, failed, newer = events
+    assert (
+        ok.status is TopupStatus.SUCCEEDED
+        and ok.balance_after == 145.0
+        and ok.decline_reason is None
+    )
+    assert failed.trigger is TopupTrigger.SCHEDULED and failed.failure_reason == "card_declined"
+    assert failed.decline_reason == "card_declined" and failed.balance_before is None
+    assert newer.trigger == "manual_test"  # unknown trigger kept as a string (lenient)
+    assert (
+        TopupEvent(id="x", details={"decline_reason": "insufficient_funds"}).decline_reason
+        == "insufficient_funds"
+    )
+
+
+async def test_history_first_page_strict() -> None:
+    rec = Recorder((200, HISTORY_PAGE_1))
+    async with client_for(rec) as client:
+        page = await client.auto_topup.history()
+    assert rec.last.url == f"{API}/auto-topup/history?page=1"
+    assert isinstance(page, Page) and page.total == 3 and page.has_next is True
+
+
+def test_decode_history_page() -> None:
+    page = decode("auto_topup.history", 200, json.dumps(HISTORY_PAGE_1), strict=True)
+    assert isinstance(page, Page) and page.last_page == 2 and len(page.items) == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [({"per_page": 0}, "per_page"), ({"per_page": 101}, "per_page"), ({"page": 0}, "page")],
+)
+async def test_history_rejects_bad_arguments_before_io(kwargs: dict[str, Any], field: str) -> None:
+    rec = Recorder((200, HISTORY_PAGE_1))
+    async with client_for(rec) as client:
+        with pytest.raises(InvalidRequestError) as info:
+            client.auto_topup.history(**kwargs)
+    assert info.value.field == field
+    assert rec.requests == []
+
+
+# --- Account API ----------------------------------------------------------------------------
+
+
+async def test_balance_sends_the_account_token_not_talq() -> None:
+    data = {
+        "balance": 250.0,
+        "currency": "USD",
+        "auto_topup_enabled": True,
+        "as_of": "2024-03-01T12:00:00Z",
+    }
+    rec = Recorder((200, {"success": True, "data": data}))
+    async with client_for(rec) as client:
+        balance = await client.credits.balance()
+    assert rec.last.method == "GET" and rec.last.url == f"{API}/credits/balance"
+    assert rec.auth() == f"Bearer {ACCOUNT_TOKEN}"
+    assert "talq_" not in rec.auth()
+    assert (
+        isinstance(balance, CreditBalance)
+        and balance.balance == 250.0
+        and balance.auto_topup_enabled is True
+    )
+
+
+async def test_account_token_from_environment_variable() -> None:
+    rec = Recorder((200, {"success": True, "data": {"balance": 1}}))
+    async with AsyncTalkover(
+        ENV_TOKEN, transport=MockTransport(rec), env={"TALKOVER_ACCOUNT_TOKEN": ACCOUNT_TOKEN}
+    ) as client:
+        await client.credits.balance()
+    assert rec.auth() == f"Bearer {ACCOUNT_TOKEN}"
+
+
+async def test_per_call_token_overrides_and_works_without_account_token() -> None:
+    rec = Recorder((200, {"success": True, "data": {"balance": 1}}))
+    async with client_for(rec, account_token=None) as client:
+        await client.credits.balance(token="7|perCallTokenValue987")
+    assert rec.auth() == "Bearer 7|perCallTokenValue987"
+
+
+ACCOUNT_CALLS = [
+    ("credits.balance", lambda c: c.credits.balance()),
+    ("credits.purchase", lambda c: c.credits.purchase(amount=10)),
+    ("api_tokens.list", lambda c: c.api_tokens.list()),
+    ("api_tokens.create", lambda c: c.api_tokens.create(name="ci")),
+    ("api_tokens.delete", lambda c: c.api_tokens.delete("5")),
+    ("user.get", lambda c: c.user.get()),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), ACCOUNT_CALLS, ids=[n for n, _ in ACCOUNT_CALLS])
+async def test_missing_account_token_fails_before_io(name: str, call: Any) -> None:
+    """With only a `talq_` token configured, an Account API call must not send it."""
+    assert OPERATIONS[name].auth == "account"
+    rec = Recorder((200, {"success": True, "data": {}}))
+    async with client_for(rec, account_token=None, env={"TALKOVER_API_TOKEN": ENV_TOKEN}) as client:
+        with pytest.raises(ConfigurationError, match="TALKOVER_ACCOUNT_TOKEN"):
+            await call(client)
+    assert rec.requests == []
+
+
+async def test_purchase_body_and_decoding() -> None:
+    rec = Recorder((200, {"success": True, "data": CHARGE}))
+    async with client_for(rec) as client:
+        charge = await client.credits.purchase(amount=100, payment_method_id="pm_1")
+    assert rec.last.method == "POST" and rec.last.url == f"{API}/credits/purchase"
+    assert rec.body() == {"amount": 100, "payment_method_id": "pm_1"}
+    assert rec.auth() == f"Bearer {ACCOUNT_TOKEN}"
+    assert charge.new_balance == 350.0
+
+
+async def test_purchase_payment_failed_has_no_details() -> None:
+    """Trap §7.13: purchase's 402 carries no `details` (unlike auto-topup test)."""
+    rec = Recorder(
+        (402, {"success": False, "message": "Payment method declined", "code": "PAYMENT_FAILED"})
+    )
+    async with client_for(rec) as client:
+        with pytest.raises(PaymentRequiredError) as info:
+            await client.credits.purchase(amount=5.5)
+    assert rec.body() == {"amount": 5.5}
+    assert info.value.code == "PAYMENT_FAILED" and info.value.details == {}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"amount": 0}, "amount"),
+        ({"amount": -1}, "amount"),
+        ({"amount": math.inf}, "amount"),
+        ({"amount": True}, "amount"),
+        ({"amount": "10"}, "amount"),
+        ({"amount": 1, "payment_method_id": ""}, "payment_method_id"),
+    ],
+)
+async def test_purchase_rejects_bad_arguments_before_io(kwargs: dict[str, Any], field: str) -> None:
+    rec = Recorder((200, {}))
+    async with client_for(rec) as client:
+        with pytest.raises(InvalidRequestError) as info:
+            await client.credits.purchase(**kwargs)
+    assert info.value.field == field
+    assert rec.requests == []
+
+
+async def test_api_tokens_list_data_only_envelope() -> None:
+    """Trap §7.1: `{data: [...]}` with no `success`."""
+    tokens = [
+        {
+            "id": "1",
+            "name": "CI",
+            "abilities": ["*"],
+            "last_used_at": "2024-03-01T12:00:00Z",
+            "created_at": "2024-01-01T00:00:00Z",
+        },
+        {
+            "id": "2",
+            "name": "Reporting",
+            "abilities": ["read"],
+            "last_used_at": None,
+            "created_at": "2024-02-01T00:00:00Z",
+        },
+    ]
+    rec = Recorder((200, {"data": tokens}))
+    async with client_for(rec) as client:
+        result = await client.api_tokens.list()
+    assert rec.last.method == "GET" and rec.last.url == f"{API}/user/api-tokens"
+    assert rec.auth() == f"Bearer {ACCOUNT_TOKEN}"
+    assert [t.abilities for t in result] == [["*"], ["read"]] and result[1].last_used_at is None
+    assert all(t.token is None for t in result)
+
+
+async def test_api_tokens_create_secret_hidden_and_redacted() -> None:
+    secret = "3|Zx9newPatSecretValue"
+    data = {
+        "id": "3",
+        "name": "CI",
+        "abilities": ["*"],
+        "token": secret,
+        "created_at": "2024-03-01T12:00:00Z",
+    }
+    rec = Recorder((200, {"data": data}))
+    async with client_for(rec) as client:
+        token = await client.api_tokens.create(name="CI", abilities=["*"])
+        assert secret in client._redactor._secrets
+    assert rec.last.method == "POST" and rec.last.url == f"{API}/user/api-tokens"
+    assert rec.body() == {"name": "CI", "abilities": ["*"]}
+    assert isinstance(token, ApiToken) and token.token == secret
+    assert secret not in repr(token)
+
+
+async def test_api_tokens_create_omits_default_abilities() -> None:
+    rec = Recorder(
+        (
+            200,
+            {
+                "data": {
+                    "id": "4",
+                    "name": "x",
+                    "abilities": ["*"],
+                    "token": "4|abcdefgh12345",
+                    "created_at": "2024-03-01T12:00:00Z",
+                }
+            },
+        )
+    )
+    async with client_for(rec) as client:
+        await client.api_tokens.create(name="x")
+    assert rec.body() == {"name": "x"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x" * 256}, "name"),
+        ({"name": "x", "abilities": []}, "abilities"),
+        ({"name": "x", "abilities": "*"}, "abilities"),
+        ({"name": "x", "abilities": [1]}, "abilities"),
+    ],
+)
+async def test_api_tokens_create_rejects_bad_arguments_before_io(
+    kwargs: dict[str, Any], field: str
+) -> None:
+    rec = Recorder((200, {}))
+    async with client_for(rec) as client:
+        with pytest.raises(InvalidRequestError) as info:
+            await client.api_tokens.create(**kwargs)
+    assert info.value.field == field
+    assert rec.requests == []
+
+
+async def test_api_tokens_delete_message_only_envelope() -> None:
+    """Trap §7.1: `{message}` with no `success`."""
+    rec = Recorder((200, {"message": "Token revoked"}))
+    async with client_for(rec) as client:
+        ack = await client.api_tokens.delete("3")
+    assert rec.last.method == "DELETE" and rec.last.url == f"{API}/user/api-tokens/3"
+    assert ack == Ack(success=None, message="Token revoked")
+
+
+def test_decode_api_token_delete() -> None:
+    assert decode("api_tokens.delete", 200, b'{"message": "Token revoked"}') == Ack(
+        message="Token revoked"
+    )
+
+
+async def test_user_get_is_outside_v1_and_bare() -> None:
+    """Traps §7.1/§7.14: `/api/user` (no `/v1`), a bare object."""
+    data = {
+        "id": "u_1",
+        "name": "Ada",
+        "email": "ada@example.com",
+        "current_environment_id": "env_1",
+        "created_at": "2024-01-01T00:00:00Z",
+    }
+    rec = Recorder((200, data))
+    async with client_for(rec) as client:
+        user = await client.user.get()
+    assert rec.last.method == "GET" and rec.last.url == "https://app.talkover.ai/api/user"
+    assert rec.auth() == f"Bearer {ACCOUNT_TOKEN}"
+    assert user == User(
+        id="u_1",
+        name="Ada",
+        email="ada@example.com",
+        current_environment_id="env_1",
+        created_at=user.created_at,
+    )
+
+
+async def test_user_get_follows_a_custom_base_url() -> None:
+    rec = Recorder((200, {"id": "u_1"}))
+    async with client_for(rec, base_url="http://127.0.0.1:8080/api/v1") as client:
+        await client.user.get()
+    assert rec.last.url == "http://127.0.0.1:8080/api/user"
+
+
+# --- health ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"status": "ok"}, HealthStatus(status="ok")),
+        (b"", HealthStatus()),
+        ({"success": True, "message": "OK"}, HealthStatus(success=True, message="OK")),
+        (
+            {"success": True, "data": {"status": "healthy", "version": "2.1"}},
+            HealthStatus(
+                status="healthy",
+                success=True,
+                extra={"data": {"status": "healthy", "version": "2.1"}},
+            ),
+        ),
+        ({"status": 200, "db": "up"}, HealthStatus(extra={"status": 200, "db": "up"})),
+        ("ok", HealthStatus(extra={"body": "ok"})),
+        ([1], HealthStatus(extra={"body": [1]})),
+    ],
+)
+async def test_health_accepts_any_2xx_json_or_empty(body: Any, expected: HealthStatus) -> None:
+    rec = Recorder((200, body))
+    async with client_for(rec) as client:
+        status = await client.health.get()
+    assert rec.last.method == "GET" and rec.last.url == f"{API}/health"
+    assert rec.auth() == f"Bearer {ENV_TOKEN}"
+    assert status == expected
+
+
+async def test_health_rejects_non_json_and_raises_errors() -> None:
+    rec = Recorder((200, b"<html>up</html>"), (503, {"message": "down"}))
+    async with client_for(rec, max_retries=0) as client:
+        with pytest.raises(ResponseDecodeError):
+            await client.health.get()
+        with pytest.raises(InternalServerError):
+            await client.health.get()
