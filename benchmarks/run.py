@@ -189,7 +189,11 @@ def p3(quick: bool) -> dict[str, Any]:
 # --- P4: memory with 10,000 in flight ---------------------------------------------------------
 async def _p4_child(side: str, base_url: str, n: int) -> dict[str, Any]:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    client: Any = RawSide(base_url, limit=0) if side == "raw" else SdkSide(base_url, limit=0)
+    client: Any = (
+        RawSide(base_url, limit=0)
+        if side == "raw"
+        else SdkSide(base_url, limit=0, long_timeouts=True)
+    )
     async with client:
         started = time.perf_counter()
         results = await asyncio.gather(*(client.call() for _ in range(n)), return_exceptions=True)

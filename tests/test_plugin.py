@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-
 INI = "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
 
 
