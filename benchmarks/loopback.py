@@ -24,7 +24,6 @@ from typing import Any
 import aiohttp
 import orjson
 from aiohttp import web
-
 from bodies import AGENT_ID, GET_AGENT_BYTES, MAKE_CALL_BYTES, TOKEN
 
 CALL_ARGS: dict[str, Any] = {"to": "+14155550100", "payload": {"customer_name": "Ada"}}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loopback import compare, raise_nofile, server  # noqa: E402
+from loopback import compare, raise_nofile, server
 
 
 def summarise(runs: dict[str, list[tuple[float, float]]], requests: int) -> dict[str, float]:

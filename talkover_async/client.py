@@ -329,7 +329,16 @@ class AsyncTalkover:
             for key in secret_keys:
                 self._redactor.add(str(body[key]))
             content = _json.dumps(body)
-            headers = {**headers, "Content-Type": "application/json"}
+            if headers is self._headers:
+                # One shared dict per client (as GETs share `_headers`), not one per request:
+                # rebuilt when `_headers` is another object (`with_options`).
+                cached = self.__dict__.get("_json_headers")
+                if cached is None or cached[0] is not headers:
+                    cached = (headers, {**headers, "Content-Type": "application/json"})
+                    self.__dict__["_json_headers"] = cached
+                headers = cached[1]
+            else:
+                headers = {**headers, "Content-Type": "application/json"}
         return Request(
             op.method,
             url,

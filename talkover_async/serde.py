@@ -192,7 +192,7 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
             lines.append(f"    _s{i}(obj, v)")
             continue
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            ns[f"_d{i}"] = default.factory  # type: ignore[attr-defined]
+            ns[f"_d{i}"] = default.factory
             fill = f"_d{i}()"
         else:
             ns[f"_d{i}"] = default

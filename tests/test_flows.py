@@ -337,13 +337,18 @@ async def test_validate_rejects_non_object_before_io() -> None:
     assert rec.requests == []
 
 
-def test_decode_validate_keeps_envelope_for_both_shapes() -> None:
-    assert decode("flows.validate", 200, b'{"success": true, "message": "Flow is valid"}') == Ack(
-        success=True, message="Flow is valid"
+def test_decode_validate_matches_the_method_for_every_shape() -> None:
+    assert decode("flows.validate", 200, b'{"success": true, "message": "Flow is valid"}') == FlowValidation(
+        valid=True, message="Flow is valid"
     )
-    assert decode("flows.validate", 200, b'{"success": false, "errors": ["x"]}') == Ack(
-        success=False
+    assert decode("flows.validate", 200, b'{"success": false, "errors": ["x"]}') == FlowValidation(
+        valid=False, errors=["x"]
     )
+    assert decode("flows.validate", 422, b'{"success": false, "errors": ["y"]}') == FlowValidation(
+        valid=False, errors=["y"]
+    )
+    with pytest.raises(ValidationError):
+        decode("flows.validate", 422, b'{"message": "bad", "errors": {"flow_config": ["required"]}}')
 
 
 # --- versions -------------------------------------------------------------------------------

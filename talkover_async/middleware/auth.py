@@ -44,7 +44,7 @@ class AuthMiddleware:
         if override is not None:
             header = f"Bearer {override.get_secret_value()}"
         elif ext and ext.get("auth") == "account":
-            header = self._account_header or self._env_header or ""
+            header = self._account_header or ""
             if not header:
                 raise ConfigurationError(
                     "no account token: pass account_token= (a user session token or personal "

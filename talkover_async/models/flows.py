@@ -149,6 +149,24 @@ class FlowValidation:
     message: str | None = None
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
+    @classmethod
+    def from_body(cls, body: Any) -> FlowValidation:
+        """From a validate body: `{success: true, message}` or `{success: false, errors}`
+        (an empty body counts as valid)."""
+        if not isinstance(body, Mapping):
+            return cls(valid=True)
+        raw_errors = body.get("errors")
+        errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else []
+        message = body.get("message")
+        valid = body.get("success") is not False and not errors
+        extra = {k: v for k, v in body.items() if k not in ("success", "errors", "message")}
+        return cls(
+            valid=valid,
+            errors=errors,
+            message=message if isinstance(message, str) else None,
+            extra=extra,
+        )
+
 
 def validate_flow_config(flow: FlowConfig | Mapping[str, Any]) -> FlowValidation:
     """Check a flow document locally, without I/O, with the documented rules: node ids are

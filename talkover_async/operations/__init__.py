@@ -8,7 +8,7 @@ path for users with their own transports or stored responses.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -37,7 +37,9 @@ class Operation:
     payload is decoded into (`None` for a bare `Ack`); for `paginated` operations it is the
     item type and the result is a `Page`. `unwrap` names the key inside `data` that holds the
     payload (`{"data": {"versions": [...]}}`). `allow_failure` keeps a `{success: false, data}`
-    2xx body as a result (a failed SIP trunk verification).
+    2xx body as a result (a failed SIP trunk verification). `decoder` replaces the standard
+    decoding for the few endpoints whose answer is not an envelope around a model (flow
+    validation, health); it gets the whole response, error statuses included.
     """
 
     name: str
@@ -51,6 +53,7 @@ class Operation:
     unwrap: str | None = None
     allow_failure: bool = False
     summary: str = ""
+    decoder: Callable[[Response], Any] | None = None
 
     @property
     def path_params(self) -> tuple[str, ...]:
@@ -95,6 +98,8 @@ def decode_response(
     op: Operation, response: Response, *, strict: bool = False, requested_page: int = 1
 ) -> Any:
     """Decode a response for `op` (see `decode`)."""
+    if op.decoder is not None:
+        return op.decoder(response)
     env = parse(response, allow_failure=op.allow_failure)
     if op.response is Ack or op.response is None:
         return Ack(success=env.success, message=env.message)

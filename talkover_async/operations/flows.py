@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from ..models.flows import AgentFlow, FlowVersion
-from ..models.results import Ack
+import attrs
+
+from ..envelope import error_from_response, load_json
+from ..errors import ValidationError
+from ..http import Response
+from ..models.flows import AgentFlow, FlowValidation, FlowVersion
 from . import Operation, register
 
 __all__: list[str] = []
@@ -28,18 +32,29 @@ FLOWS_UPDATE = register(
         summary="Set the conversation mode and flow (422 `errors[]` when invalid)",
     )
 )
-# The valid and invalid bodies carry no `data` (`{success, message}` / `{success: false,
-# errors}`), so the registry decodes an `Ack`; `client.flows.validate` reads the body and
-# returns a `FlowValidation` for both, and for a 422 with an `errors` list.
+
+
+def decode_validation(response: Response) -> FlowValidation:
+    """A `FlowValidation` for every documented answer of validate: 2xx `{success, message}`,
+    2xx `{success: false, errors}`, and (status undocumented) a 422 with an `errors` list.
+    Any other error status raises its typed error."""
+    if response.status_code >= 400:
+        error = error_from_response(response)
+        if response.status_code == 422 and isinstance(error, ValidationError) and error.errors:
+            return attrs.evolve(FlowValidation.from_body(load_json(response)), valid=False)
+        raise error
+    return FlowValidation.from_body(load_json(response) if response.content.strip() else None)
+
+
 FLOWS_VALIDATE = register(
     Operation(
         "flows.validate",
         "POST",
         "/agents/{agent_id}/flow/validate",
         True,
-        Ack,
-        allow_failure=True,
-        summary="Dry-run check of a flow (method returns `FlowValidation`, nothing saved)",
+        FlowValidation,
+        decoder=decode_validation,
+        summary="Dry-run check of a flow (an invalid flow is a result, nothing saved)",
     )
 )
 FLOWS_VERSIONS = register(

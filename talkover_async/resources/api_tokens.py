@@ -12,7 +12,6 @@ from ..operations import account as ops
 from ..options import RequestOptions
 from ..validation import check_list, check_str
 from .base import Resource, drop_none
-from .user import require_account_token
 
 __all__ = ["ApiTokensResource"]
 
@@ -25,7 +24,6 @@ class ApiTokensResource(Resource):
     async def list(self, **options: Unpack[RequestOptions]) -> builtins.list[ApiToken]:
         """`GET /user/api-tokens`: metadata only, never the secret (`{data}` without
         `success`; not paginated)."""
-        require_account_token(self._client, options)
         result: builtins.list[ApiToken] = await self._client.call(
             ops.API_TOKENS_LIST, options=options
         )
@@ -50,7 +48,6 @@ class ApiTokensResource(Resource):
                 else check_list("abilities", abilities, min_items=1),
             }
         )
-        require_account_token(self._client, options)
         result: ApiToken = await self._client.call(
             ops.API_TOKENS_CREATE, body=body, options=options
         )
@@ -60,7 +57,6 @@ class ApiTokensResource(Resource):
     async def delete(self, token_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /user/api-tokens/{token_id}`: immediate, permanent revocation (the body is
         `{message: "Token revoked"}` only)."""
-        require_account_token(self._client, options)
         result: Ack = await self._client.call(
             ops.API_TOKENS_DELETE, {"token_id": token_id}, options=options
         )

@@ -10,7 +10,6 @@ from ..operations import account as ops
 from ..options import RequestOptions
 from ..validation import check_number, check_str
 from .base import Resource, drop_none
-from .user import require_account_token
 
 __all__ = ["CreditsResource"]
 
@@ -22,7 +21,6 @@ class CreditsResource(Resource):
 
     async def balance(self, **options: Unpack[RequestOptions]) -> CreditBalance:
         """`GET /credits/balance`: the balance, updated almost in real time."""
-        require_account_token(self._client, options)
         result: CreditBalance = await self._client.call(ops.CREDITS_BALANCE, options=options)
         return result
 
@@ -45,6 +43,5 @@ class CreditsResource(Resource):
                 else check_str("payment_method_id", payment_method_id, min_len=1),
             }
         )
-        require_account_token(self._client, options)
         result: Charge = await self._client.call(ops.CREDITS_PURCHASE, body=body, options=options)
         return result

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-import attrs
-
-from ..envelope import load_json
-from ..errors import InvalidRequestError, ValidationError
+from ..errors import InvalidRequestError
 from ..models.flows import AgentFlow, ConversationMode, FlowConfig, FlowValidation, FlowVersion
 from ..operations import flows as ops
 from ..options import RequestOptions
@@ -90,18 +87,10 @@ class FlowsResource(Resource):
         The flow is sent as given; only its being an object is checked here.
         """
         body = {"flow_config": _flow_body(flow_config, full=False)}
-        try:
-            raw = await self._client.request(
-                ops.FLOWS_VALIDATE, {"agent_id": agent_id}, body=body, options=options
-            )
-        except ValidationError as exc:
-            if not exc.errors or exc.response is None:
-                raise
-            result = _validation_from_body(load_json(exc.response))
-            return attrs.evolve(result, valid=False)
-        content = raw.http.content
-        data: Any = load_json(raw.http) if content.strip() else {}
-        return _validation_from_body(data)
+        result: FlowValidation = await self._client.call(
+            ops.FLOWS_VALIDATE, {"agent_id": agent_id}, body=body, options=options
+        )
+        return result
 
     async def versions(self, agent_id: str, **options: Unpack[RequestOptions]) -> list[FlowVersion]:
         """`GET /agents/{agent_id}/flow/versions`: newest first (not paginated; the list sits
@@ -127,21 +116,3 @@ def _flow_body(flow: FlowConfig | Mapping[str, Any], *, full: bool) -> dict[str,
             check_str(f"flow_config.nodes[{i}].id", node.get("id"), min_len=1)
             check_str(f"flow_config.nodes[{i}].type", node.get("type"), min_len=1)
     return data
-
-
-def _validation_from_body(body: Any) -> FlowValidation:
-    """A `FlowValidation` from a 2xx body: `{success: true, message}` or `{success: false,
-    errors}` (an empty body counts as valid)."""
-    if not isinstance(body, Mapping):
-        return FlowValidation(valid=True)
-    raw_errors = body.get("errors")
-    errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else []
-    message = body.get("message")
-    valid = body.get("success") is not False and not errors
-    extra = {k: v for k, v in body.items() if k not in ("success", "errors", "message")}
-    return FlowValidation(
-        valid=valid,
-        errors=errors,
-        message=message if isinstance(message, str) else None,
-        extra=extra,
-    )
