@@ -81,7 +81,9 @@ _captured: ContextVar[list[Response] | None] = ContextVar("talkover_captured", d
 _NO_EXTENSIONS: Mapping[str, Any] = MappingProxyType({})
 DEFAULT_TIMEOUT = Timeout()
 #: Body fields whose values are secrets: remembered so no log line or error can show them.
-_SECRET_BODY_KEYS = frozenset({"webhook_secret", "password", "private_key", "private_key_passphrase"})
+_SECRET_BODY_KEYS = frozenset(
+    {"webhook_secret", "password", "private_key", "private_key_passphrase"}
+)
 
 
 @attrs.frozen(slots=True)

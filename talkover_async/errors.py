@@ -13,6 +13,7 @@ from .redaction import redact_text
 
 if TYPE_CHECKING:
     from .http import Attempt, Response
+    from .models.campaigns import CampaignCall
 
 __all__ = [
     "APIConnectionError",
@@ -22,6 +23,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "DuplicateCallError",
     "InternalServerError",
     "InvalidRequestError",
     "MAX_MESSAGE_LENGTH",
@@ -187,6 +189,31 @@ class RateLimitError(APIStatusError):
     def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
         self.retry_after = retry_after
         super().__init__(message, **kw)
+
+
+class DuplicateCallError(ConflictError):
+    """409 from `campaigns.call`: the number already has a queued or active call in this
+    campaign and `allow_duplicates` was false. `existing_call` is that call, as the 409 body
+    reported it. A subclass of `ConflictError`, so `except ConflictError` still catches it."""
+
+    existing_call: CampaignCall | None = None
+
+    @classmethod
+    def from_conflict(cls, exc: ConflictError, existing: CampaignCall) -> DuplicateCallError:
+        """The same error, typed, with the existing call attached."""
+        err = cls(
+            exc.message,
+            status_code=exc.status_code,
+            code=exc.code,
+            details=exc.details,
+            field_errors=exc.field_errors,
+            errors=exc.errors,
+            response=exc.response,
+        )
+        err.args = exc.args
+        err.attempts = exc.attempts
+        err.existing_call = existing
+        return err
 
 
 class InternalServerError(APIStatusError):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import inspect
 import itertools
+import linecache
 import types
 import typing
 from collections.abc import Callable
@@ -231,6 +232,7 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
     src = "\n".join(body) + "\n"
     filename = f"<talkover_async.serde structure {cls.__module__}.{name} {next(_counter)}>"
     exec(compile(src, filename, "exec"), ns)  # noqa: S102 - code generated from field names
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)  # tracebacks
     fn: Callable[[Any, Any], Any] = ns["structure"]
     fn.__qualname__ = fn.__name__ = f"structure_{name}"
     return fn

@@ -38,7 +38,7 @@ from talkover_async.models.campaigns import (
     Weekday,
 )
 from talkover_async.operations import OPERATIONS, decode
-from talkover_async.resources.campaigns import DuplicateCallError
+from talkover_async import DuplicateCallError
 from talkover_async.serde import structure
 from talkover_async.transports import MockTransport
 

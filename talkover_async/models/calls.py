@@ -75,7 +75,7 @@ class Call:
 
 @attrs.frozen(kw_only=True)
 class EndedCall:
-    """End Call result: `{id, status, ended_at, ended_reason}` (`ended_reason` e.g. `ended_by_api`)."""
+    """End Call result: `{id, status, ended_at, ended_reason}` (e.g. `ended_by_api`)."""
 
     id: str
     status: CallStatus | str | None = None

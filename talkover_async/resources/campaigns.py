@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 import attrs
 
 from .. import _json
-from ..errors import APIStatusError, ConflictError, InvalidRequestError
+from ..errors import APIStatusError, ConflictError, DuplicateCallError, InvalidRequestError
 from ..http import Attempt
 from ..models.campaigns import (
     CallTimeRange,
@@ -66,31 +66,6 @@ _EXISTING_CALL_KEYS = ("existing_call", "campaign_call", "call", "existing_campa
 #: `campaigns.call` when the caller opted in to re-sending after an ambiguous failure: the
 #: same endpoint, marked safe so the retry middleware re-sends it (never registered).
 _CALL_RETRY_AMBIGUOUS = attrs.evolve(ops.CAMPAIGNS_CALL, safe=True)
-
-
-class DuplicateCallError(ConflictError):
-    """409 from `campaigns.call`: the number already has a queued or active call in this
-    campaign and `allow_duplicates` was false. `existing_call` is that call, as the 409 body
-    reported it. A subclass of `ConflictError`, so `except ConflictError` still catches it."""
-
-    existing_call: CampaignCall | None = None
-
-    @classmethod
-    def from_conflict(cls, exc: ConflictError, existing: CampaignCall) -> DuplicateCallError:
-        """The same error, typed, with the existing call attached."""
-        err = cls(
-            exc.message,
-            status_code=exc.status_code,
-            code=exc.code,
-            details=exc.details,
-            field_errors=exc.field_errors,
-            errors=exc.errors,
-            response=exc.response,
-        )
-        err.args = exc.args
-        err.attempts = exc.attempts
-        err.existing_call = existing
-        return err
 
 
 class CampaignsResource(Resource):

@@ -66,7 +66,7 @@ def build(cls: type[T], _depth: int = 0, **overrides: Any) -> T:
         if field.default is attrs.NOTHING:
             kwargs[field.name] = _value_for(field.name, hints.get(field.name, Any), _depth)
     kwargs.update(overrides)
-    return typing.cast(T, cls(**kwargs))
+    return typing.cast("T", cls(**kwargs))
 
 
 def build_many(cls: type[T], count: int, **overrides: Any) -> list[T]:
