@@ -20,6 +20,7 @@ from talkover_async import (
     BadRequestError,
     CallStatus,
     ConflictError,
+    DuplicateCallError,
     InternalServerError,
     InvalidRequestError,
     PermissionDeniedError,
@@ -38,7 +39,6 @@ from talkover_async.models.campaigns import (
     Weekday,
 )
 from talkover_async.operations import OPERATIONS, decode
-from talkover_async import DuplicateCallError
 from talkover_async.serde import structure
 from talkover_async.transports import MockTransport
 

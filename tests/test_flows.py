@@ -24,7 +24,6 @@ from talkover_async.models.flows import (
     NodeType,
     validate_flow_config,
 )
-from talkover_async.models.results import Ack
 from talkover_async.operations import decode
 from talkover_async.serde import structure, unstructure
 from talkover_async.transports import MockTransport
