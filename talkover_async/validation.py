@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 from .errors import InvalidRequestError
 
 __all__ = [
+    "paging",
     "E164_RE",
     "check_bool",
     "check_choice",
@@ -237,3 +238,13 @@ def check_country_code(field: str, value: object) -> str:
     if not isinstance(value, str) or not _COUNTRY_RE.match(value):
         raise InvalidRequestError(field, "must be an ISO 3166-1 alpha-2 country code such as US")
     return value.upper()
+
+
+def paging(per_page: object, page: object, *, max_per_page: int = 100) -> dict[str, int]:
+    """The `per_page` (1..max) and `page` (>= 1) query parameters that were given."""
+    out: dict[str, int] = {}
+    if per_page is not None:
+        out["per_page"] = check_int("per_page", per_page, 1, max_per_page)
+    if page is not None:
+        out["page"] = check_int("page", page, 1)
+    return out

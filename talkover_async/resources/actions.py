@@ -79,9 +79,7 @@ class ActionsResource(Resource):
         )
         return result
 
-    async def delete(
-        self, agent_id: str, action_id: str, **options: Unpack[RequestOptions]
-    ) -> Ack:
+    async def delete(self, agent_id: str, action_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /agents/{agent_id}/actions/{action_id}`: the agent drops back to `draft`;
         calls using the action may be affected."""
         result: Ack = await self._client.call(

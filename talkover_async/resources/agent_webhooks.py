@@ -32,6 +32,7 @@ from ..validation import (
     check_int,
     check_str,
     check_url,
+    paging,
 )
 from .base import Resource, drop_none
 
@@ -297,8 +298,7 @@ class AgentWebhooksResource(Resource):
         with the short block `{current_page, per_page, total}` (per_page 1-100, default 25)."""
         query = drop_none(
             {
-                "per_page": None if per_page is None else check_int("per_page", per_page, 1, 100),
-                "page": None if page is None else check_int("page", page, 1),
+                **paging(per_page, page),
             }
         )
         return self._client.paginate(

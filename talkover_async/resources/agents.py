@@ -31,6 +31,7 @@ from ..validation import (
     check_mapping,
     check_number,
     check_str,
+    paging,
 )
 from .actions import ActionsResource
 from .agent_webhooks import AgentWebhooksResource
@@ -81,8 +82,7 @@ class AgentsResource(Resource):
                 if direction is None
                 else check_choice("direction", direction, DIRECTIONS),
                 "search": None if search is None else check_str("search", search, max_len=255),
-                "per_page": None if per_page is None else check_int("per_page", per_page, 1, 100),
-                "page": None if page is None else check_int("page", page, 1),
+                **paging(per_page, page),
             }
         )
         return self._client.paginate(ops.AGENTS_LIST, query=query, options=options)

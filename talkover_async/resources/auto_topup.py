@@ -12,7 +12,7 @@ from ..models.billing import AutoTopupSettings, Charge, PaymentMethod, TopupEven
 from ..operations import billing as ops
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
-from ..validation import check_bool, check_int, check_number, check_str
+from ..validation import check_bool, check_int, check_number, check_str, paging
 from .base import Resource, drop_none
 
 __all__ = ["AutoTopupResource"]
@@ -109,8 +109,7 @@ class AutoTopupResource(Resource):
         `TopupEvent.decline_reason`)."""
         query = drop_none(
             {
-                "per_page": None if per_page is None else check_int("per_page", per_page, 1, 100),
-                "page": None if page is None else check_int("page", page, 1),
+                **paging(per_page, page),
             }
         )
         return self._client.paginate(ops.AUTO_TOPUP_HISTORY, query=query, options=options)

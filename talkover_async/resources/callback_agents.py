@@ -107,9 +107,7 @@ class CallbackAgentsResource(Resource):
         result: list[CallbackAgent] = await self._client.call(ops.CALLBACK_LIST, options=options)
         return result
 
-    async def get(
-        self, agent_id: str, **options: Unpack[RequestOptions]
-    ) -> CallbackAgentDetails:
+    async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> CallbackAgentDetails:
         """`GET /callback-agents/{agent_id}`: the agent, its source agents and counters.
 
         Trap: `/callback-agents/stats` is a different endpoint, so `get("stats")` raises
@@ -146,8 +144,7 @@ class CallbackAgentsResource(Resource):
         *,
         is_callback_agent: bool | None = None,
         callback_source_agents: Sequence[str] | None = None,
-        callback_trigger_statuses: Sequence[CallbackTriggerStatus | CallStatus | str]
-        | None = None,
+        callback_trigger_statuses: Sequence[CallbackTriggerStatus | CallStatus | str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Ack:
         """`POST /callback-agents/{agent_id}/check-constraints`: validate a proposed setup

@@ -13,8 +13,8 @@ from ..validation import (
     check_choice,
     check_date,
     check_date_range,
-    check_int,
     check_str,
+    paging,
     path_param,
 )
 from .base import Resource, drop_none
@@ -53,10 +53,6 @@ def call_filters(
     check_date_range("date_from", date_from, "date_to", date_to)
     if search is not None:
         check_str("search", search, max_len=255)
-    if per_page is not None:
-        check_int("per_page", per_page, 1, 100)
-    if page is not None:
-        check_int("page", page, 1)
     return drop_none(
         {
             "status": status,
@@ -64,8 +60,7 @@ def call_filters(
             "date_from": date_from,
             "date_to": date_to,
             "search": search,
-            "per_page": per_page,
-            "page": page,
+            **paging(per_page, page),
         }
     )
 

@@ -24,7 +24,7 @@ from ..models.webhooks import (
 from ..operations import campaign_webhooks as ops
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
-from ..validation import check_bool, check_int
+from ..validation import check_bool, paging
 from .agent_webhooks import webhook_config_body
 from .base import Resource, drop_none
 
@@ -187,8 +187,7 @@ class CampaignWebhooksResource(Resource):
         with the short block `{current_page, per_page, total}` (per_page 1-100, default 25)."""
         query = drop_none(
             {
-                "per_page": None if per_page is None else check_int("per_page", per_page, 1, 100),
-                "page": None if page is None else check_int("page", page, 1),
+                **paging(per_page, page),
             }
         )
         return self._client.paginate(

@@ -45,6 +45,7 @@ from ..validation import (
     check_list,
     check_mapping,
     check_str,
+    paging,
 )
 from .base import Resource, drop_none
 from .campaign_sftp import CampaignSftpResource
@@ -111,8 +112,7 @@ class CampaignsResource(Resource):
                 "date_from": start,
                 "date_to": end,
                 "search": None if search is None else check_str("search", search, max_len=255),
-                "per_page": None if per_page is None else check_int("per_page", per_page, 1, 100),
-                "page": None if page is None else check_int("page", page, 1),
+                **paging(per_page, page),
             }
         )
         return self._client.paginate(ops.CAMPAIGNS_LIST, query=query, options=options)

@@ -26,9 +26,7 @@ class VoiceTemplatesResource(Resource):
         )
         return result
 
-    async def demo(
-        self, voice_template_id: str, **options: Unpack[RequestOptions]
-    ) -> VoiceDemo:
+    async def demo(self, voice_template_id: str, **options: Unpack[RequestOptions]) -> VoiceDemo:
         """`GET /voice-templates/{voice_template_id}/demo`: generate sample audio.
 
         The 200 body is a bare `{mp3_url}` (no `success`/`data` envelope); the URL is signed
