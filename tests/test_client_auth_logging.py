@@ -265,3 +265,20 @@ async def test_capture_responses_gives_status_and_headers(server, make_client) -
     assert agent.id == "a1"
     assert len(responses) == 1
     assert responses[0].status_code == 200 and responses[0].headers["x-ratelimit-remaining"] == "99"
+
+
+def test_talkover_log_env_sets_the_logger_level(monkeypatch) -> None:
+    from talkover_async import config
+
+    logger = logging.getLogger("talkover_async")
+    monkeypatch.setattr(config, "_configured", False)
+    before_level, before_handlers = logger.level, list(logger.handlers)
+    try:
+        AsyncTalkover(TOKEN, env={"TALKOVER_LOG": "info"})
+        assert logger.level == logging.INFO
+        monkeypatch.setattr(config, "_configured", False)
+        with pytest.raises(ConfigurationError, match="TALKOVER_LOG"):
+            AsyncTalkover(TOKEN, env={"TALKOVER_LOG": "loud"})
+    finally:
+        logger.setLevel(before_level)
+        logger.handlers[:] = before_handlers
