@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 AGENT_ID = "550e8400-e29b-41d4-a716-446655440000"
-TOKEN = "talq_benchmark_token_0123456789"
+TOKEN = "talq_test_benchmark_token"
 
 MAKE_CALL: dict[str, Any] = {
     "success": True,

@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 
-from talkover_async import AsyncTalkover, InvalidRequestError, Response
+from talkover_async import InvalidRequestError
 from talkover_async.errors import (
     AuthenticationError,
     InternalServerError,
     NotFoundError,
     ValidationError,
 )
-from talkover_async.http import Request
 from talkover_async.models.results import Ack
 from talkover_async.models.webhooks import (
     AgentWebhook,
@@ -34,7 +33,8 @@ from talkover_async.models.webhooks import (
 from talkover_async.operations import OPERATIONS, decode
 from talkover_async.pagination import Page
 from talkover_async.serde import structure
-from talkover_async.transports import MockTransport
+
+from .recorder import Recorder, client_for
 
 AGENT = "550e8400-e29b-41d4-a716-446655440000"
 HOOK = "9fbef0b7-0000-4000-8000-000000000001"
@@ -87,34 +87,6 @@ FAILED_LOG: dict[str, Any] = {
     "duration_ms": 30001,
     "created_at": "2025-09-03T23:19:51.000000Z",
 }
-
-
-class Recorder:
-    """A MockTransport handler that records requests and answers from a queue."""
-
-    def __init__(self, *responses: tuple[int, Any]) -> None:
-        self.requests: list[Request] = []
-        self.responses = list(responses)
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        status, body = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
-        return Response(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
-
-    @property
-    def last(self) -> Request:
-        return self.requests[-1]
-
-    def path(self, i: int = -1) -> str:
-        return self.requests[i].url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
-
-    def body(self, i: int = -1) -> Any:
-        content = self.requests[i].content
-        return None if content is None else json.loads(content)
-
-
-def client_for(rec: Recorder, **kw: Any) -> AsyncTalkover:
-    return AsyncTalkover("talq_test", transport=MockTransport(rec), env={}, strict=True, **kw)
 
 
 def ok(data: Any, message: str | None = None) -> tuple[int, Any]:

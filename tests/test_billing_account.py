@@ -17,11 +17,9 @@ from talkover_async import (
     InternalServerError,
     InvalidRequestError,
     PaymentRequiredError,
-    Response,
     ResponseDecodeError,
     ValidationError,
 )
-from talkover_async.http import Request
 from talkover_async.models.account import ApiToken, CreditBalance, User
 from talkover_async.models.billing import (
     AutoTopupSettings,
@@ -36,6 +34,8 @@ from talkover_async.models.health import HealthStatus
 from talkover_async.operations import OPERATIONS, decode
 from talkover_async.pagination import Page
 from talkover_async.transports import MockTransport
+
+from .recorder import Recorder
 
 ENV_TOKEN = "talq_test"
 ACCOUNT_TOKEN = "42|sessionTokenValue0123456789"
@@ -60,31 +60,6 @@ CHARGE = {
     "new_balance": 350.0,
     "transaction_id": "txn_123",
 }
-
-
-class Recorder:
-    """A MockTransport handler that records requests and answers from a queue."""
-
-    def __init__(self, *responses: tuple[int, Any]) -> None:
-        self.requests: list[Request] = []
-        self.responses = list(responses)
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        status, body = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
-        content = body if isinstance(body, bytes) else json.dumps(body).encode()
-        return Response(status, {"Content-Type": "application/json"}, content)
-
-    @property
-    def last(self) -> Request:
-        return self.requests[-1]
-
-    def body(self, i: int = -1) -> Any:
-        content = self.requests[i].content
-        return None if content is None else json.loads(content)
-
-    def auth(self, i: int = -1) -> str:
-        return self.requests[i].headers["Authorization"]
 
 
 def client_for(rec: Recorder, **kw: Any) -> AsyncTalkover:

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from talkover_async import AsyncTalkover, InvalidRequestError, Response
+from talkover_async import InvalidRequestError
 from talkover_async.errors import NotFoundError, ValidationError
-from talkover_async.http import Request
 from talkover_async.models.agents import AgentStatus
 from talkover_async.models.callback_agents import (
     CallbackAgent,
@@ -24,33 +23,12 @@ from talkover_async.models.calls import CallStatus
 from talkover_async.models.common import Direction
 from talkover_async.models.results import Ack
 from talkover_async.operations import OPERATIONS, decode
-from talkover_async.transports import MockTransport
+
+from .recorder import Recorder, client_for
 
 CB = "550e8400-e29b-41d4-a716-446655440000"
 SRC1 = "9fbef0b7-0000-4000-8000-000000000001"
 SRC2 = "9fbef0b7-0000-4000-8000-000000000002"
-
-
-class Recorder:
-    def __init__(self, *responses: tuple[int, Any]) -> None:
-        self.requests: list[Request] = []
-        self.responses = list(responses)
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        status, body = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
-        return Response(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
-
-    def path(self, i: int = -1) -> str:
-        return "/" + self.requests[i].url.split("://", 1)[1].split("/", 1)[1]
-
-    def body(self, i: int = -1) -> Any:
-        content = self.requests[i].content
-        return None if content is None else json.loads(content)
-
-
-def client_for(rec: Recorder) -> AsyncTalkover:
-    return AsyncTalkover("talq_test", transport=MockTransport(rec), env={}, strict=True)
 
 
 async def test_set_update_remove() -> None:
@@ -188,7 +166,9 @@ async def test_stats_with_dates() -> None:
     assert isinstance(result, CallbackStats) and result.period is not None
     assert result.period.start == date(2024, 1, 1) and result.callbacks_unmatched == 7
     assert result.callbacks_by_source_agent[1].count == 40
-    assert rec.path(0) == "/api/v1/callback-agents/stats?start_date=2024-01-01&end_date=2024-01-31"
+    assert (
+        rec.target(0) == "/api/v1/callback-agents/stats?start_date=2024-01-01&end_date=2024-01-31"
+    )
     assert (
         rec.path(1) == "/api/v1/callback-agents/stats" and default.total_callbacks_received == 120
     )

@@ -23,7 +23,6 @@ from talkover_async import (
     NotFoundError,
     ValidationError,
 )
-from talkover_async.http import Request, Response
 from talkover_async.models.campaigns import CampaignWebhookEvent
 from talkover_async.models.sftp import (
     SftpAuthType,
@@ -44,6 +43,7 @@ from talkover_async.operations import OPERATIONS, decode
 from talkover_async.transports import MockTransport
 
 from .canary import CANARY_WEBHOOK_SECRET
+from .recorder import Recorder, client_for
 
 CAMPAIGN = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 HOOK = "b3f1c2d4-0000-4000-8000-000000000001"
@@ -104,34 +104,6 @@ SFTP_FULL = {
 }
 
 
-class Recorder:
-    """A MockTransport handler that records requests and answers from a script (an exception
-    class in the script is raised, as a network would fail)."""
-
-    def __init__(self, *script: tuple[int, Any] | type[BaseException]) -> None:
-        self.requests: list[Request] = []
-        self.script = list(script)
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        item = self.script.pop(0) if len(self.script) > 1 else self.script[0]
-        if isinstance(item, type):
-            raise item("scripted failure")
-        status, body = item
-        return Response(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
-
-    @property
-    def last(self) -> Request:
-        return self.requests[-1]
-
-    def body(self, i: int = -1) -> Any:
-        content = self.requests[i].content
-        return None if content is None else json.loads(content)
-
-    def path(self, i: int = -1) -> str:
-        return urlsplit(self.requests[i].url).path
-
-
 def ok(data: Any = None, message: str | None = None) -> tuple[int, Any]:
     body: dict[str, Any] = {"success": True}
     if message is not None:
@@ -139,10 +111,6 @@ def ok(data: Any = None, message: str | None = None) -> tuple[int, Any]:
     if data is not None:
         body["data"] = data
     return 200, body
-
-
-def client_for(rec: Recorder, **kw: Any) -> AsyncTalkover:
-    return AsyncTalkover("talq_test", transport=MockTransport(rec), env={}, strict=True, **kw)
 
 
 # --- campaign webhooks ------------------------------------------------------------------

@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import tenacity
@@ -25,7 +24,7 @@ from talkover_async import (
     InvalidRequestError,
     PermissionDeniedError,
 )
-from talkover_async.http import Request, Response
+from talkover_async.http import Response
 from talkover_async.models.campaigns import (
     CallTimeRange,
     Campaign,
@@ -41,6 +40,8 @@ from talkover_async.models.campaigns import (
 from talkover_async.operations import OPERATIONS, decode
 from talkover_async.serde import structure
 from talkover_async.transports import MockTransport
+
+from .recorder import Recorder, client_for
 
 CAMPAIGN_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 AGENT_ID = "550e8400-e29b-41d4-a716-446655440000"
@@ -166,48 +167,11 @@ DUPLICATE: dict[str, Any] = {
 }
 
 
-class Recorder:
-    """A MockTransport handler that records requests and answers from a script; a script
-    item may be an exception class to raise (as a network would fail)."""
-
-    def __init__(self, *script: tuple[int, Any] | type[BaseException] | Response) -> None:
-        self.requests: list[Request] = []
-        self.script = list(script)
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        item = self.script.pop(0) if len(self.script) > 1 else self.script[0]
-        if isinstance(item, type):
-            raise item("scripted failure")
-        if isinstance(item, Response):
-            return item
-        status, body = item
-        return Response(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
-
-    @property
-    def last(self) -> Request:
-        return self.requests[-1]
-
-    def body(self, i: int = -1) -> Any:
-        content = self.requests[i].content
-        return None if content is None else json.loads(content)
-
-    def path(self, i: int = -1) -> str:
-        return urlsplit(self.requests[i].url).path
-
-    def query(self, i: int = -1) -> dict[str, list[str]]:
-        return parse_qs(urlsplit(self.requests[i].url).query)
-
-
 def ok(data: Any, message: str | None = None) -> tuple[int, Any]:
     body: dict[str, Any] = {"success": True, "data": data}
     if message is not None:
         body["message"] = message
     return 200, body
-
-
-def client_for(rec: Recorder, **kw: Any) -> AsyncTalkover:
-    return AsyncTalkover("talq_test", transport=MockTransport(rec), env={}, strict=True, **kw)
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ bodies, the three flow error shapes, the invalid documented example, and the loc
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import cattrs
 import pytest
 
-from talkover_async import AsyncTalkover, InvalidRequestError, Response, ValidationError
-from talkover_async.http import Request
+from talkover_async import InvalidRequestError, ValidationError
 from talkover_async.models.flows import (
     AgentFlow,
     Branch,
@@ -26,7 +24,8 @@ from talkover_async.models.flows import (
 )
 from talkover_async.operations import decode
 from talkover_async.serde import structure, unstructure
-from talkover_async.transports import MockTransport
+
+from .recorder import Recorder, client_for
 
 AGENT_ID = "550e8400-e29b-41d4-a716-446655440000"
 BASE = f"https://app.talkover.ai/api/v1/agents/{AGENT_ID}/flow"
@@ -68,32 +67,6 @@ VALID_FLOW: dict[str, Any] = {
         {"id": "bye", "type": "end"},
     ],
 }
-
-
-class Recorder:
-    """A MockTransport handler that records requests and answers from a queue."""
-
-    def __init__(self, *responses: tuple[int, Any]) -> None:
-        self.requests: list[Request] = []
-        self.responses = list(responses)
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        status, body = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
-        content = body if isinstance(body, bytes) else json.dumps(body).encode()
-        return Response(status, {"Content-Type": "application/json"}, content)
-
-    @property
-    def last(self) -> Request:
-        return self.requests[-1]
-
-    def body(self, i: int = -1) -> Any:
-        content = self.requests[i].content
-        return None if content is None else json.loads(content)
-
-
-def client_for(rec: Recorder) -> AsyncTalkover:
-    return AsyncTalkover("talq_test", transport=MockTransport(rec), env={}, strict=True)
 
 
 # --- get ------------------------------------------------------------------------------------
@@ -337,9 +310,9 @@ async def test_validate_rejects_non_object_before_io() -> None:
 
 
 def test_decode_validate_matches_the_method_for_every_shape() -> None:
-    assert decode("flows.validate", 200, b'{"success": true, "message": "Flow is valid"}') == FlowValidation(
-        valid=True, message="Flow is valid"
-    )
+    assert decode(
+        "flows.validate", 200, b'{"success": true, "message": "Flow is valid"}'
+    ) == FlowValidation(valid=True, message="Flow is valid")
     assert decode("flows.validate", 200, b'{"success": false, "errors": ["x"]}') == FlowValidation(
         valid=False, errors=["x"]
     )
@@ -347,7 +320,9 @@ def test_decode_validate_matches_the_method_for_every_shape() -> None:
         valid=False, errors=["y"]
     )
     with pytest.raises(ValidationError):
-        decode("flows.validate", 422, b'{"message": "bad", "errors": {"flow_config": ["required"]}}')
+        decode(
+            "flows.validate", 422, b'{"message": "bad", "errors": {"flow_config": ["required"]}}'
+        )
 
 
 # --- versions -------------------------------------------------------------------------------

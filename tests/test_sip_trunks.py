@@ -17,11 +17,9 @@ from talkover_async import (
     ConflictError,
     InternalServerError,
     InvalidRequestError,
-    Response,
     ResponseDecodeError,
     ValidationError,
 )
-from talkover_async.http import Request
 from talkover_async.models.sip_trunks import (
     HealthStatusValue,
     SipTransport,
@@ -33,6 +31,8 @@ from talkover_async.models.sip_trunks import (
 from talkover_async.operations import decode
 from talkover_async.resources import SipTrunkDidsResource
 from talkover_async.transports import MockTransport
+
+from .recorder import Recorder, client_for
 
 TRUNK_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 DID_ID = "a3bb189e-8bf9-3888-9912-ace4e6543002"
@@ -56,31 +56,6 @@ FULL_TRUNK: dict[str, Any] = {
     "created_at": "2024-02-01T10:00:00Z",
     "updated_at": "2024-03-01T12:00:00Z",
 }
-
-
-class Recorder:
-    """A MockTransport handler that records requests and answers from a queue."""
-
-    def __init__(self, *responses: tuple[int, Any]) -> None:
-        self.requests: list[Request] = []
-        self.responses = list(responses)
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        status, body = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
-        return Response(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
-
-    @property
-    def last(self) -> Request:
-        return self.requests[-1]
-
-    def body(self, i: int = -1) -> Any:
-        content = self.requests[i].content
-        return None if content is None else json.loads(content)
-
-
-def client_for(rec: Recorder) -> AsyncTalkover:
-    return AsyncTalkover("talq_test", transport=MockTransport(rec), env={}, strict=True)
 
 
 def test_dids_is_a_nested_resource() -> None:

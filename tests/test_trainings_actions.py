@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from talkover_async import AsyncTalkover, InvalidRequestError, Response
+from talkover_async import InvalidRequestError
 from talkover_async.errors import NotFoundError, PermissionDeniedError
-from talkover_async.http import Request
 from talkover_async.models.agents import Action, ActionInput, ActionType, Training, TrainingStatus
 from talkover_async.models.results import Ack
 from talkover_async.operations import OPERATIONS, decode
 from talkover_async.serde import structure
-from talkover_async.transports import MockTransport
+
+from .recorder import Recorder, client_for
 
 AGENT = "550e8400-e29b-41d4-a716-446655440000"
 TRAINING = {
@@ -53,28 +53,6 @@ HOLD_ACTION = {
     "input_schema": [],
     "url": None,
 }
-
-
-class Recorder:
-    def __init__(self, *responses: tuple[int, Any]) -> None:
-        self.requests: list[Request] = []
-        self.responses = list(responses)
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        status, body = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
-        return Response(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
-
-    def path(self, i: int = -1) -> str:
-        return "/" + self.requests[i].url.split("://", 1)[1].split("/", 1)[1]
-
-    def body(self, i: int = -1) -> Any:
-        content = self.requests[i].content
-        return None if content is None else json.loads(content)
-
-
-def client_for(rec: Recorder) -> AsyncTalkover:
-    return AsyncTalkover("talq_test", transport=MockTransport(rec), env={}, strict=True)
 
 
 async def test_trainings_list_create_delete() -> None:

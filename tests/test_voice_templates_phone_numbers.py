@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from talkover_async import AsyncTalkover, InvalidRequestError, Response
+from talkover_async import InvalidRequestError
 from talkover_async.errors import InternalServerError, NotFoundError
-from talkover_async.http import Request
 from talkover_async.models.phone_numbers import (
     PhoneNumber,
     PhoneNumberType,
@@ -22,7 +21,8 @@ from talkover_async.models.phone_numbers import (
 )
 from talkover_async.models.voice_templates import QualityTier, VoiceDemo, VoiceTemplateGroup
 from talkover_async.operations import OPERATIONS, decode
-from talkover_async.transports import MockTransport
+
+from .recorder import Recorder, client_for
 
 PN = "9fbef0b7-0000-4000-8000-0000000000p1"
 PHONE: dict[str, Any] = {
@@ -85,28 +85,6 @@ TEMPLATES = [
         ],
     },
 ]
-
-
-class Recorder:
-    def __init__(self, *responses: tuple[int, Any]) -> None:
-        self.requests: list[Request] = []
-        self.responses = list(responses)
-
-    def __call__(self, request: Request) -> Response:
-        self.requests.append(request)
-        status, body = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
-        return Response(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
-
-    def path(self, i: int = -1) -> str:
-        return "/" + self.requests[i].url.split("://", 1)[1].split("/", 1)[1]
-
-    def body(self, i: int = -1) -> Any:
-        content = self.requests[i].content
-        return None if content is None else json.loads(content)
-
-
-def client_for(rec: Recorder, **kw: Any) -> AsyncTalkover:
-    return AsyncTalkover("talq_test", transport=MockTransport(rec), env={}, strict=True, **kw)
 
 
 # --- voice templates -------------------------------------------------------------------------
@@ -181,7 +159,7 @@ async def test_list_phone_numbers_with_filters_en_and_ptbr_examples() -> None:
         )
         none = await client.phone_numbers.list()
     assert (
-        rec.path(0)
+        rec.target(0)
         == "/api/v1/phone-numbers?type=voice&has_voice=true&has_whatsapp=false&search=%2B1234"
     )
     assert rec.path(1) == "/api/v1/phone-numbers" and none == []

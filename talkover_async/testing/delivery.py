@@ -14,8 +14,6 @@ HMAC-SHA256 of the raw body keyed by `webhook_secret`) when a secret is set; plu
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -24,6 +22,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from .. import _json
+from ..webhooks.signing import SIGNATURE_HEADER, sign
 from .state import DeliveryLog, Webhook
 
 if TYPE_CHECKING:
@@ -31,16 +30,10 @@ if TYPE_CHECKING:
 
 __all__ = ["LOOPBACK_HOSTS", "SIGNATURE_HEADER", "Deliverer", "WebhookSink", "sign"]
 
-SIGNATURE_HEADER = "X-Talkover-Signature"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # An in-process receiver: `(url, headers, body) -> HTTP status` (or `(status, response_text)`).
 WebhookSink = Callable[[str, Mapping[str, str], bytes], Awaitable[int | tuple[int, str]]]
 _RESPONSE_BODY_LIMIT = 2000
-
-
-def sign(raw_body: bytes, secret: str) -> str:
-    """Lowercase hex HMAC-SHA256 of the raw body keyed by the secret."""
-    return hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
 
 
 class _Refused(Exception):
