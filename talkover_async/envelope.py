@@ -21,9 +21,7 @@ import email.utils
 import math
 import time
 from collections.abc import Mapping
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from . import _json
 from .errors import (
@@ -37,11 +35,15 @@ from .http import Response
 __all__ = ["Envelope", "error_from_response", "load_json", "parse", "parse_retry_after"]
 
 _ENVELOPE_KEYS = frozenset({"success", "message"})
+_loads = _json.loads
 
 
-@attrs.frozen(slots=True)
-class Envelope:
-    """A decoded success body: the payload in `data`, plus what came around it."""
+class Envelope(NamedTuple):
+    """A decoded success body: the payload in `data`, plus what came around it.
+
+    A named tuple (immutable) rather than an attrs class: one is built per response, and a
+    tuple is built several times faster than a frozen attrs instance.
+    """
 
     data: Any
     message: str | None = None
@@ -84,9 +86,12 @@ def parse(response: Response, *, allow_failure: bool = False) -> Envelope:
         raise error_from_response(response)
     content = response.content
     if not content or content.isspace():  # `not content.strip()` without copying the body
-        return Envelope(data=None)
-    body = load_json(response)
-    if not isinstance(body, dict):
+        return Envelope(None)
+    try:
+        body = _loads(content)
+    except _json.JSONDecodeError:
+        body = load_json(response)  # raises the ResponseDecodeError that describes it
+    if type(body) is not dict:
         raise ResponseDecodeError(
             f"expected a JSON object, got a JSON {type(body).__name__}",
             status_code=status,
@@ -107,11 +112,11 @@ def parse(response: Response, *, allow_failure: bool = False) -> Envelope:
         pagination = body.get("meta")
     message = body.get("message")
     return Envelope(
-        data=data,
-        message=message if isinstance(message, str) else None,
-        success=success if isinstance(success, bool) else None,
-        pagination=pagination if isinstance(pagination, dict) else None,
-        raw=body,
+        data,
+        message if type(message) is str else None,
+        success if type(success) is bool else None,
+        pagination if type(pagination) is dict else None,
+        body,
     )
 
 

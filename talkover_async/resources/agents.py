@@ -362,15 +362,17 @@ class AgentsResource(Resource):
         (or an `InternalServerError`): the call may have been placed, check `calls.list`
         before placing it again.
         """
-        body = drop_none(
-            {
-                "to": check_e164("to", to),
-                "payload": None if payload is None else check_mapping("payload", payload),
-                "context": None if context is None else check_mapping("context", context),
-                "delay_seconds": _opt_int("delay_seconds", delay_seconds, 0, 3600),
-                "is_testing": _opt(check_bool, "is_testing", is_testing),
-            }
-        )
+        # The dispatcher's hot path: the body is built key by key rather than through
+        # `drop_none` (same keys, same order, same checks).
+        body: dict[str, Any] = {"to": check_e164("to", to)}
+        if payload is not None:
+            body["payload"] = check_mapping("payload", payload)
+        if context is not None:
+            body["context"] = check_mapping("context", context)
+        if delay_seconds is not None:
+            body["delay_seconds"] = check_int("delay_seconds", delay_seconds, 0, 3600)
+        if is_testing is not None:
+            body["is_testing"] = check_bool("is_testing", is_testing)
         result: Call = await self._client.call(
             AGENTS_CALL, {"agent_id": agent_id}, body=body, options=options
         )

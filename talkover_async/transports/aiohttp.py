@@ -12,6 +12,7 @@ import asyncio
 import time
 
 import aiohttp
+from aiohttp.connector import Connection
 from yarl import URL
 
 from ..errors import APIConnectionError, APITimeoutError, ConfigurationError
@@ -21,6 +22,23 @@ __all__ = ["AiohttpTransport"]
 
 _NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 _URL_CACHE_SIZE = 1024
+#: Bytes asked of each `recv()` on our connections. asyncio's selector transport asks for
+#: 256 KiB, above glibc's 128 KiB mmap threshold: depending on the heap's layout, every read
+#: can then cost mmap + mremap + munmap and fresh page faults (python/cpython#85451). Our
+#: responses are small (a 100-item page is about 45 KB), so 64 KiB reads come from the heap
+#: and a large body only takes a few more reads.
+RECV_SIZE = 64 * 1024
+
+
+class _ClientRequest(aiohttp.ClientRequest):
+    """aiohttp's request, lowering the read size of the connection it is sent on (once)."""
+
+    async def send(self, conn: Connection) -> aiohttp.ClientResponse:
+        transport = conn.transport
+        # uvloop's transports have no `max_size`: left alone.
+        if getattr(transport, "max_size", 0) > RECV_SIZE:
+            transport.max_size = RECV_SIZE  # type: ignore[union-attr]
+        return await super().send(conn)
 
 
 class AiohttpTransport:
@@ -49,6 +67,10 @@ class AiohttpTransport:
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timeouts: dict[Timeout, aiohttp.ClientTimeout] = {}
+        self._last_timeout: tuple[Timeout | None, aiohttp.ClientTimeout] = (
+            None,
+            aiohttp.ClientTimeout(),
+        )
         #: Parsed URLs by text: a dispatcher sends to the same few URLs over and over, and
         #: yarl parsing is a visible share of a request's CPU. Bounded, URLs are immutable.
         self._urls: dict[str, URL] = {}
@@ -56,12 +78,16 @@ class AiohttpTransport:
 
     def _client_timeout(self, timeout: Timeout | None) -> aiohttp.ClientTimeout:
         timeout = timeout or self._default_timeout
+        last = self._last_timeout
+        if last[0] is timeout:  # the client's one `Timeout`, request after request: no hashing
+            return last[1]
         cached = self._timeouts.get(timeout)
         if cached is None:
             cached = aiohttp.ClientTimeout(
                 total=timeout.total, connect=timeout.connect, sock_read=timeout.read
             )
             self._timeouts[timeout] = cached
+        self._last_timeout = (timeout, cached)
         return cached
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -86,6 +112,7 @@ class AiohttpTransport:
             connector=connector,
             timeout=self._client_timeout(None),
             cookie_jar=aiohttp.DummyCookieJar(),
+            request_class=_ClientRequest,
             raise_for_status=False,
         )
         self._loop = loop
