@@ -278,20 +278,27 @@ class AsyncTalkover:
     ) -> Request:
         """The `Request` an operation sends (path encoded, query and JSON body built)."""
         path = op.path
-        if path_params:
-            # A short ASCII id of letters, digits, `-` and `_` (UUIDs, `agent_123`) is already
-            # what `path_param` would return: skip its checks and percent-encoding.
-            path = path.format_map(
-                {
-                    k: v
-                    if type(v) is str
+        pieces = op.path_pieces
+        if len(pieces) > 1:
+            # Literal text and parameters alternate. A short ASCII id of letters, digits, `-`
+            # and `_` (UUIDs, `agent_123`) is already what `path_param` would return: its
+            # checks and percent-encoding are skipped. Measured: joining is several times
+            # cheaper than `str.format_map` once caches are cold (over loopback).
+            params = path_params or {}
+            parts = [pieces[0]]
+            for i in range(1, len(pieces), 2):
+                name = pieces[i]
+                v = params[name]
+                if not (
+                    type(v) is str
                     and len(v) <= 64
                     and v.isascii()
                     and v.replace("-", "").replace("_", "").isalnum()
-                    else path_param(k, v)
-                    for k, v in path_params.items()
-                }
-            )
+                ):
+                    v = path_param(name, v)
+                parts.append(v)
+                parts.append(pieces[i + 1])
+            path = "".join(parts)
         url = (self._root_url if op.root else self.base_url) + path
         headers = self._headers
         timeout = self.timeout

@@ -164,6 +164,9 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
     }
     lines: list[str] = []
     known: list[str] = []
+    #: Per field, for the per-shape plans: (index, JSON key, conversion lines, fill or None
+    #: when required).
+    specs: list[tuple[int, str, list[str], str | None]] = []
     extra_field: attrs.Attribute[Any] | None = None
     for i, f in enumerate(fields):
         slot = inspect.getattr_static(cls, f.name, None)
@@ -188,6 +191,7 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
         tp = hints.get(f.name, Any)
         conv_lines = _convert_lines(i, tp, conv, ns)
         if default is attrs.NOTHING:
+            specs.append((i, key, conv_lines, None))
             lines.append(f"    v = data[{key!r}]")
             lines.extend("    " + line for line in conv_lines)
             lines.append(f"    _s{i}(obj, v)")
@@ -198,6 +202,7 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
         else:
             ns[f"_d{i}"] = default
             fill = f"_d{i}"
+        specs.append((i, key, conv_lines, fill))
         lines.append(f"    v = get({key!r}, _M)")
         lines.append("    if v is _M:")
         lines.append("        miss += 1")
@@ -208,9 +213,16 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
     ns["_known"] = frozenset(known)
     name = cls.__name__
     ns["_name"] = name
+    plans: dict[tuple[str, ...], Callable[[Any], Any] | None] = {}
+    ns["_plans"] = plans
+    ns["_tuple"] = tuple
     body = [
         "def structure(data, _=None):",
-        "    if type(data) is not _dict and not isinstance(data, _dict):",
+        "    if type(data) is _dict:",
+        "        plan = _plans.get(_tuple(data))",
+        "        if plan is not None:",
+        "            return plan(data)",
+        "    elif not isinstance(data, _dict):",
         "        raise TypeError(",
         "            f'expected a JSON object for {_name}, got {type(data).__name__}'",
         "        )",
@@ -219,23 +231,91 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
         "    miss = 0",
         *lines,
     ]
+    extra_fill: tuple[int, str] | None = None
     if extra_field is not None:
         i = fields.index(extra_field)
         fill = f"_x{i}()" if ns[f"_x{i}"] is not None else "{}"
+        extra_fill = (i, fill)
         body += [
             f"    if _len(data) + miss > {len(known)}:",
             f"        _s{i}(obj, {{k: w for k, w in data.items() if k not in _known}})",
             "    else:",
             f"        _s{i}(obj, {fill})",
         ]
-    body.append("    return obj")
-    src = "\n".join(body) + "\n"
-    filename = f"<talkover_async.serde structure {cls.__module__}.{name} {next(_counter)}>"
-    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - code generated from field names
-    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)  # tracebacks
-    fn: Callable[[Any, Any], Any] = ns["structure"]
+    body += [
+        "    if type(data) is _dict and _len(_plans) < _MAX_PLANS:",
+        "        _learn(data)",
+        "    return obj",
+    ]
+    known_keys = frozenset(known)
+
+    def learn(data: dict[str, Any]) -> None:
+        # Called after the general path decoded `data`: its key tuple is a valid shape.
+        keys = tuple(data)
+        if keys not in plans:
+            plans[keys] = _plan(cls, keys, specs, known_keys, extra_fill, ns)
+
+    ns["_learn"] = learn
+    ns["_MAX_PLANS"] = _MAX_PLANS
+    fn: Callable[[Any, Any], Any] = _compile(body, f"structure {cls.__module__}.{name}", ns)
     fn.__qualname__ = fn.__name__ = f"structure_{name}"
     return fn
+
+
+#: Shapes (key tuples) remembered per model: enough for the few shapes each endpoint sends,
+#: bounded so bodies with ever new keys cannot grow memory.
+_MAX_PLANS = 16
+
+
+def _compile(body: list[str], what: str, ns: dict[str, Any]) -> Callable[..., Any]:
+    """Compile one generated function (the last `def` of `body`) in `ns`."""
+    src = "\n".join(body) + "\n"
+    filename = f"<talkover_async.serde {what} {next(_counter)}>"
+    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - code generated from field names
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)  # tracebacks
+    name = body[0][4 : body[0].index("(")]
+    fn: Callable[..., Any] = ns.pop(name)
+    return fn
+
+
+def _plan(
+    cls: type[Any],
+    keys: tuple[str, ...],
+    specs: list[tuple[int, str, list[str], str | None]],
+    known: frozenset[str],
+    extra_fill: tuple[int, str] | None,
+    ns: dict[str, Any],
+) -> Callable[[Any], Any] | None:
+    """A structuring function for bodies with exactly these keys in this order, or None.
+
+    It unpacks the values in one step instead of looking each key up, and sets absent fields
+    to their defaults directly; conversions are the general function's own lines, so results
+    and errors are the same. Shapes with unknown keys (kept in `extra`) or without a required
+    key keep the general path; the key text is never put into the generated code.
+    """
+    if not keys or not known.issuperset(keys):
+        return None
+    position = {k: j for j, k in enumerate(keys)}
+    body = [
+        "def plan(data):",
+        f"    {', '.join(f'v{j}' for j in range(len(keys)))}, = data.values()",
+        "    obj = _new(_cls)",
+    ]
+    for i, key, conv_lines, fill in specs:
+        j = position.get(key)
+        if j is None:
+            if fill is None:  # a required key is missing: the general path raises
+                return None
+            body.append(f"    _s{i}(obj, {fill})")
+            continue
+        body.append(f"    v = v{j}")
+        body.extend("    " + line for line in conv_lines)
+        body.append(f"    _s{i}(obj, v)")
+    if extra_fill is not None:
+        i, fill = extra_fill
+        body.append(f"    _s{i}(obj, {fill})")
+    body.append("    return obj")
+    return _compile(body, f"plan {cls.__module__}.{cls.__name__} {len(keys)} keys", ns)
 
 
 _INLINE_TYPES = {str: "str", int: "int", float: "float"}
@@ -312,7 +392,12 @@ def _convert_lines(i: int, tp: Any, conv: cattrs.Converter, ns: dict[str, Any]) 
     return [f"v = _h{i}(v, _t{i})"]
 
 
-def _configure(conv: cattrs.Converter, strict: bool) -> cattrs.Converter:
+def _configure(
+    conv: cattrs.Converter, strict: bool, *, specialise: bool = True
+) -> cattrs.Converter:
+    """Register the SDK's hooks on `conv`. `specialise=False` keeps cattrs' own structuring
+    of attrs classes in the lenient path (the reference the generated functions are tested
+    against)."""
     conv.register_structure_hook(datetime, _parse_datetime)
     conv.register_structure_hook(date, _parse_date)
     conv.register_unstructure_hook(datetime, _format_datetime)
@@ -353,7 +438,7 @@ def _configure(conv: cattrs.Converter, strict: bool) -> cattrs.Converter:
     )
 
     def attrs_structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
-        if not strict:
+        if specialise and not strict:
             fast = _specialise(cls, conv)
             if fast is not None:
                 return fast

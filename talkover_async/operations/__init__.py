@@ -54,6 +54,14 @@ class Operation:
     allow_failure: bool = False
     summary: str = ""
     decoder: Callable[[Response], Any] | None = None
+    #: `path` split once into literal text and parameter names, alternating:
+    #: `("/agents/", "agent_id", "/call")`. Building a URL joins them (no `str.format`).
+    path_pieces: tuple[str, ...] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda self: tuple(_PARAM_RE.split(self.path)), takes_self=True),
+    )
 
     @property
     def path_params(self) -> tuple[str, ...]:
