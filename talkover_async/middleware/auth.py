@@ -9,6 +9,7 @@ the token for one call.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from ..config import ENV_ACCOUNT_TOKEN, ENV_TOKEN, Secret
 from ..errors import ConfigurationError
@@ -37,7 +38,7 @@ class AuthMiddleware:
                 ENV_TOKEN,
             )
 
-    async def __call__(self, request: Request, call_next: Handler) -> Response:
+    def __call__(self, request: Request, call_next: Handler) -> Awaitable[Response]:
         """Send the request with the right `Authorization` header."""
         ext = request.extensions
         override = ext.get("token") if ext else None
@@ -56,7 +57,7 @@ class AuthMiddleware:
                 raise ConfigurationError(
                     f"no API token: pass token= or set the {ENV_TOKEN} environment variable"
                 )
-        return await call_next(request.with_headers({"Authorization": header}))
+        return call_next(request.with_headers({"Authorization": header}))
 
     def __repr__(self) -> str:
         return "<AuthMiddleware>"

@@ -19,9 +19,14 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 @runtime_checkable
 class Middleware(Protocol):
-    """Wraps the rest of the chain: `await call_next(request)` sends the request on."""
+    """Wraps the rest of the chain: `await call_next(request)` sends the request on.
 
-    async def __call__(self, request: Request, call_next: Handler) -> Response:
+    Usually an `async def __call__`. A plain `def` that returns an awaitable (such as
+    `call_next(request)` itself) also works: the built-in auth and logging middleware do that
+    on their common path, so they add no coroutine of their own to each request.
+    """
+
+    def __call__(self, request: Request, call_next: Handler) -> Awaitable[Response]:
         """Handle one request."""
         ...
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 from .. import _json
@@ -41,11 +42,14 @@ class LoggingMiddleware:
             text = self._redactor.text(content[:_MAX_BODY].decode("utf-8", "replace"))
         return text[:_MAX_BODY]
 
-    async def __call__(self, request: Request, call_next: Handler) -> Response:
-        """Send the request and log its outcome."""
+    def __call__(self, request: Request, call_next: Handler) -> Awaitable[Response]:
+        """Send the request and log its outcome (nothing at all when INFO is off)."""
+        if not self._logger.isEnabledFor(logging.INFO):
+            return call_next(request)
+        return self._logged(request, call_next)
+
+    async def _logged(self, request: Request, call_next: Handler) -> Response:
         log = self._logger
-        if not log.isEnabledFor(logging.INFO):
-            return await call_next(request)
         debug = log.isEnabledFor(logging.DEBUG)
         if debug:
             log.debug(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
+from typing import Any
 
 import aiohttp
 from aiohttp.connector import Connection
@@ -33,12 +35,12 @@ RECV_SIZE = 64 * 1024
 class _ClientRequest(aiohttp.ClientRequest):
     """aiohttp's request, lowering the read size of the connection it is sent on (once)."""
 
-    async def send(self, conn: Connection) -> aiohttp.ClientResponse:
+    def send(self, conn: Connection) -> Coroutine[Any, Any, aiohttp.ClientResponse]:
         transport = conn.transport
         # uvloop's transports have no `max_size`: left alone.
         if getattr(transport, "max_size", 0) > RECV_SIZE:
             transport.max_size = RECV_SIZE  # type: ignore[union-attr]
-        return await super().send(conn)
+        return super().send(conn)  # aiohttp awaits it: no extra coroutine layer here
 
 
 class AiohttpTransport:
