@@ -27,7 +27,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-__all__ = ["KEY", "converter", "structure", "unstructure"]
+__all__ = ["KEY", "converter", "explain", "structure", "unstructure"]
 
 T = TypeVar("T")
 
@@ -459,7 +459,7 @@ def _configure(
             cls,
             conv,
             _cattrs_forbid_extra_keys=strict,
-            _cattrs_detailed_validation=strict,
+            _cattrs_detailed_validation=conv.detailed_validation,
             **overrides,
         )
         known_keys = frozenset(known)
@@ -504,8 +504,14 @@ def _configure(
     return conv
 
 
-#: The lenient converter (the default everywhere in the SDK).
-converter: cattrs.Converter = _configure(cattrs.Converter(), strict=False)
+#: The lenient converter (the default everywhere in the SDK). No detailed validation: lists
+#: and dicts are structured without a try/except per element; `explain` recovers the
+#: location of a failure afterwards.
+converter: cattrs.Converter = _configure(cattrs.Converter(detailed_validation=False), strict=False)
+#: The lenient rules with cattrs' detailed validation, used only to describe a failure.
+_explaining: cattrs.Converter = _configure(
+    cattrs.Converter(detailed_validation=True), strict=False, specialise=False
+)
 #: The strict converter (tests, the fake, users who want drift to fail loudly).
 strict_converter: cattrs.Converter = _configure(
     cattrs.Converter(detailed_validation=True, forbid_extra_keys=True), strict=True
@@ -515,6 +521,22 @@ strict_converter: cattrs.Converter = _configure(
 def structure(data: Any, tp: type[T] | Any, *, strict: bool = False) -> T:
     """Turn decoded JSON into `tp` (a model, `list[Model]`, ...)."""
     return (strict_converter if strict else converter).structure(data, tp)  # type: ignore[no-any-return]
+
+
+def explain(data: Any, tp: Any, *, limit: int = 5) -> list[str]:
+    """Where and why `data` does not fit `tp` under the lenient rules, path by path
+    (`data[3].created_at: invalid value ...`); empty if it fits or gives no location.
+
+    Decoding runs without detailed validation (faster); this re-runs the same rules with it,
+    only after a failure.
+    """
+    try:
+        _explaining.structure(data, tp)
+    except cattrs.BaseValidationError as exc:
+        return cattrs.transform_error(exc, path="data")[:limit]
+    except Exception:
+        return []
+    return []
 
 
 def unstructure(obj: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -135,3 +136,23 @@ async def test_malformed_page_raises_decode_error(server, make_client) -> None:
     async with make_client() as client:
         with pytest.raises(ResponseDecodeError):
             await client.calls.list()
+
+
+def test_decode_errors_name_the_failing_path() -> None:
+    # Decoding runs without cattrs' detailed validation; the message still says where.
+    from talkover_async.operations import decode
+    from talkover_async.serde import explain
+
+    page = {
+        "success": True,
+        "data": [{"id": "a"}, {"id": "b", "created_at": "not a date"}, {"to": "+1"}],
+        "pagination": {"current_page": 1, "last_page": 1},
+    }
+    with pytest.raises(ResponseDecodeError) as info:
+        decode("calls.list", 200, json.dumps(page))
+    assert "data[1].created_at" in str(info.value)
+    assert "required field missing @ data[2].id" in str(info.value)
+    with pytest.raises(ResponseDecodeError) as single:
+        decode("agents.call", 200, b'{"success": true, "data": {"to": "+14155550100"}}')
+    assert "required field missing @ data.id" in str(single.value)
+    assert explain({"id": "c1"}, Call) == []  # fits: nothing to explain

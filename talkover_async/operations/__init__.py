@@ -19,7 +19,7 @@ from ..errors import ResponseDecodeError
 from ..http import Response
 from ..models.results import Ack
 from ..pagination import Page
-from ..serde import structure
+from ..serde import explain, structure
 
 __all__ = ["OPERATIONS", "Operation", "decode", "decode_response", "register"]
 
@@ -120,8 +120,9 @@ def decode_response(
             return Page.from_pagination(items, env.pagination, requested_page)
         return structure(data, op.response, strict=strict)
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        tp = list[op.response] if op.paginated else op.response  # type: ignore[name-defined]
         raise ResponseDecodeError(
-            _describe(exc),
+            _describe(exc, data, tp),
             status_code=response.status_code,
             excerpt=response.content[:200].decode("utf-8", "replace"),
             response=response,
@@ -142,9 +143,12 @@ def _payload(op: Operation, env: Envelope, response: Response) -> Any:
     return data[op.unwrap]
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: Exception, data: Any, tp: Any) -> str:
     if isinstance(exc, cattrs.BaseValidationError):
         messages = cattrs.transform_error(exc, path="data")
+    else:
+        messages = explain(data, tp)  # with the location (`data[3].id`), found after the fact
+    if messages:
         return "; ".join(messages[:5])
     return f"{type(exc).__name__}: {exc}"[:300]
 
