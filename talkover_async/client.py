@@ -288,7 +288,9 @@ class AsyncTalkover:
             parts = [pieces[0]]
             for i in range(1, len(pieces), 2):
                 name = pieces[i]
-                v = params[name]
+                v = params.get(name)
+                if v is None:
+                    raise InvalidRequestError(name, "is required (a path parameter)")
                 if not (
                     type(v) is str
                     and len(v) <= 64

@@ -239,6 +239,8 @@ def test_every_path_parameter_of_every_operation_is_encoded(op_name: str) -> Non
     for value in PATH_REFUSED:
         with pytest.raises(InvalidRequestError):
             client.build_request(op, dict.fromkeys(op.path_params, value))
+    with pytest.raises(InvalidRequestError, match="path parameter"):  # one missing
+        client.build_request(op, dict.fromkeys(op.path_params[1:], "x"))
 
 
 @pytest.mark.parametrize("value", PATH_TRICKS)
