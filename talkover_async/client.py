@@ -487,6 +487,7 @@ class AsyncTalkover:
             exc.message = self._redactor.secrets(exc.message)
         elif isinstance(exc, ResponseDecodeError):
             exc.excerpt = redact(exc.excerpt)
+            exc.reason = redact(exc.reason)
         return exc
 
     # --- lifecycle ------------------------------------------------------------------------

@@ -24,9 +24,10 @@ class Timeout:
     `connect` covers waiting for a pooled connection and establishing a new one: a request
     that times out there provably never left the client. `read` bounds the wait for each
     chunk of the response; it is off by default because `total` already bounds the attempt
-    and a read limit re-arms a timer on every chunk received (about 7 % of the client CPU of
+    and a read limit re-arms a timer on every chunk received (about 6 % of the client CPU of
     a make-call request over loopback, `benchmarks/README.md`). Set it to notice a stalled
-    response sooner than `total` would.
+    response sooner than `total` would, and always when `total` is None: with both off, a
+    server that stops mid-response is waited for indefinitely.
     """
 
     total: float | None = 60.0

@@ -218,10 +218,16 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
     ns["_tuple"] = tuple
     body = [
         "def structure(data, _=None):",
+        "    keys = None",  # set when this shape is new: learnt once decoded
         "    if type(data) is _dict:",
-        "        plan = _plans.get(_tuple(data))",
-        "        if plan is not None:",
-        "            return plan(data)",
+        "        keys = _tuple(data)",
+        "        plan = _plans.get(keys, _M)",
+        "        if plan is not _M:",
+        "            if plan is not None:",
+        "                return plan(data)",
+        "            keys = None",  # a shape without a plan (unknown keys): general path
+        "        elif _len(_plans) >= _MAX_PLANS:",
+        "            keys = None",
         "    elif not isinstance(data, _dict):",
         "        raise TypeError(",
         "            f'expected a JSON object for {_name}, got {type(data).__name__}'",
@@ -243,17 +249,16 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
             f"        _s{i}(obj, {fill})",
         ]
     body += [
-        "    if type(data) is _dict and _len(_plans) < _MAX_PLANS:",
-        "        _learn(data)",
+        "    if keys is not None:",
+        "        _learn(keys)",
         "    return obj",
     ]
     known_keys = frozenset(known)
 
-    def learn(data: dict[str, Any]) -> None:
-        # Called after the general path decoded `data`: its key tuple is a valid shape.
-        keys = tuple(data)
-        if keys not in plans:
-            plans[keys] = _plan(cls, keys, specs, known_keys, extra_fill, ns)
+    def learn(keys: tuple[str, ...]) -> None:
+        # Called after the general path decoded a body with these keys: a valid shape. Two
+        # threads may both compile it; either result is the same plan.
+        plans[keys] = _plan(cls, keys, specs, known_keys, extra_fill, ns)
 
     ns["_learn"] = learn
     ns["_MAX_PLANS"] = _MAX_PLANS
@@ -268,14 +273,18 @@ _MAX_PLANS = 16
 
 
 def _compile(body: list[str], what: str, ns: dict[str, Any]) -> Callable[..., Any]:
-    """Compile one generated function (the last `def` of `body`) in `ns`."""
+    """Compile the generated function `body` with `ns` as its globals.
+
+    The `def` lands in a fresh locals dict, not in `ns`: plans of one model share `ns` and
+    may be compiled by two threads at once.
+    """
     src = "\n".join(body) + "\n"
     filename = f"<talkover_async.serde {what} {next(_counter)}>"
-    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - code generated from field names
+    local: dict[str, Any] = {}
+    exec(compile(src, filename, "exec"), ns, local)  # noqa: S102 - code from field names
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)  # tracebacks
-    name = body[0][4 : body[0].index("(")]
-    fn: Callable[..., Any] = ns.pop(name)
-    return fn
+    (fn,) = local.values()
+    return fn  # type: ignore[no-any-return]
 
 
 def _plan(
@@ -387,6 +396,11 @@ def _convert_lines(i: int, tp: Any, conv: cattrs.Converter, ns: dict[str, Any]) 
             f"    v = _h{i}(v, _t{i})",
         ]
     # Anything else (dicts, dates, unions...): exactly the hook cattrs would use.
+    if nullable:
+        # cattrs makes the hook of `dict[...]` inside `X | None` on first use and registers
+        # it, which clears its dispatch cache and regenerates every model's function (and
+        # drops their plans): make it now, while this function is being generated.
+        conv.get_structure_hook(inner)
     ns[f"_h{i}"] = conv.get_structure_hook(tp)
     ns[f"_t{i}"] = tp
     return [f"v = _h{i}(v, _t{i})"]

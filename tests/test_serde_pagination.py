@@ -156,3 +156,27 @@ def test_decode_errors_name_the_failing_path() -> None:
         decode("agents.call", 200, b'{"success": true, "data": {"to": "+14155550100"}}')
     assert "required field missing @ data.id" in str(single.value)
     assert explain({"id": "c1"}, Call) == []  # fits: nothing to explain
+
+
+def test_a_list_endpoint_given_an_object_says_it_expected_an_array() -> None:
+    from talkover_async.operations import decode
+
+    with pytest.raises(ResponseDecodeError, match="expected a JSON array of items, got dict"):
+        decode("calls.list", 200, b'{"success": true, "data": {"id": "a"}}')
+
+
+def test_a_number_too_large_for_a_float_is_a_decode_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The standard-library parser (no orjson) accepts a 400-digit integer; float() of it
+    # raises OverflowError, which must not escape raw.
+    import talkover_async._json
+    from talkover_async.operations import decode
+
+    monkeypatch.setattr(talkover_async._json, "loads", json.loads)
+    huge = "9" * 400
+    voice = '{"id": "a1", "voice": {"stability": ' + huge + "}}"
+    for op, body in [
+        ("agents.get", '{"success": true, "data": ' + voice + "}"),
+        ("agents.list", '{"success": true, "data": [' + voice + "]}"),
+    ]:
+        with pytest.raises(ResponseDecodeError, match="stability"):
+            decode(op, 200, body)

@@ -1,12 +1,18 @@
 """`AiohttpTransport` details that the retry and envelope tests do not show: the read size of
-its connections and the read timeout, over a loopback server."""
+its connections (plain and TLS) and the read timeout, over a loopback server.
+
+`tests/data/loopback-tls-*.pem` is a self-signed certificate for 127.0.0.1 made for these
+tests only (openssl, 100 years); its key protects nothing."""
 
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
+from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from talkover_async import APITimeoutError, Timeout
 from talkover_async.http import Request
@@ -43,6 +49,36 @@ async def test_connections_read_in_recv_size_chunks_and_large_bodies_arrive_whol
         await transport.aclose()
 
 
+async def test_tls_connections_read_decrypted_data_in_recv_size_chunks() -> None:
+    data = Path(__file__).parent / "data"
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(data / "loopback-tls-cert.pem", data / "loopback-tls-key.pem")
+    body = b'{"data": {"id": "a1", "prompt": "' + b"y" * (5 * RECV_SIZE) + b'"}}'
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_get("/api/v1/agents/a1", handler)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    transport = AiohttpTransport(ssl=False)  # self-signed: not verified in this test
+    try:
+        for _ in range(2):
+            response = await transport.send(Request("GET", f"https://127.0.0.1:{port}/api/v1/agents/a1"))
+            assert response.content == body
+        (pooled,) = _pooled_transports(transport)
+        tls = pooled._ssl_protocol  # type: ignore[attr-defined]
+        assert tls.max_size == RECV_SIZE
+        assert type(tls).max_size > RECV_SIZE  # the class is untouched
+    finally:
+        await transport.aclose()
+        await runner.cleanup()
+
+
 def test_read_limit_is_off_by_default() -> None:
     assert Timeout().read is None
     assert Timeout().total == 60.0
@@ -65,3 +101,32 @@ async def test_a_read_limit_when_set_cuts_a_slow_response(server: ScriptedServer
         await transport.aclose()
     assert info.value.sent is True
     assert time.monotonic() - started < 1.5
+
+
+async def test_decode_error_reason_never_echoes_a_secret_the_client_sent() -> None:
+    # A malformed answer that puts the webhook secret the client sent where a number goes:
+    # the int hook's own error text quotes the value, and it lands in `reason`.
+    from talkover_async import AsyncTalkover, ResponseDecodeError
+    from talkover_async.http import Response
+    from talkover_async.transports import MockTransport
+
+    secret = "k-Secret-Value-42x"
+
+    def handler(request: Request) -> Response:
+        body = b'{"success": true, "data": {"id": "w1", "timeout": "%s"}}' % secret.encode()
+        return Response(201, {"Content-Type": "application/json"}, body)
+
+    client = AsyncTalkover("talq_test_token_0001", env={}, transport=MockTransport(handler))
+    async with client:
+        with pytest.raises(ResponseDecodeError) as info:
+            await client.agents.webhooks.create(
+                "a1",
+                name="n",
+                webhook_url="https://example.com/hook",
+                events=["call.completed"],
+                webhook_secret=secret,
+            )
+    error = info.value
+    assert "timeout" in error.reason  # the path is named ...
+    for text in (str(error), error.reason, error.excerpt, repr(error)):
+        assert secret not in text  # ... the secret is not

@@ -96,6 +96,9 @@ def decode(
     """What the client method returns for this HTTP response, or the typed error it raises.
 
     For a paginated operation this is one `Page` (the method itself returns a paginator).
+    Error texts here are redacted by pattern (tokens, `Authorization`, phone numbers); a
+    client also removes the secrets it sent itself (webhook secrets, SFTP and SIP
+    passwords), which `decode` cannot know.
     """
     op = OPERATIONS[operation] if isinstance(operation, str) else operation
     content = body.encode() if isinstance(body, str) else body
@@ -112,21 +115,25 @@ def decode_response(
     if op.response is Ack or op.response is None:
         return Ack(success=env.success, message=env.message)
     data = _payload(op, env, response)
+    if op.paginated and not isinstance(data, list):
+        raise _decode_error(f"expected a JSON array of items, got {type(data).__name__}", response)
+    tp = list[op.response] if op.paginated else op.response  # type: ignore[name-defined]
     try:
+        result = structure(data, tp, strict=strict)
         if op.paginated:
-            if not isinstance(data, list):
-                raise TypeError(f"expected a JSON array of items, got {type(data).__name__}")
-            items: list[Any] = structure(data, list[op.response], strict=strict)  # type: ignore[name-defined]
-            return Page.from_pagination(items, env.pagination, requested_page)
-        return structure(data, op.response, strict=strict)
-    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        tp = list[op.response] if op.paginated else op.response  # type: ignore[name-defined]
-        raise ResponseDecodeError(
-            _describe(exc, data, tp),
-            status_code=response.status_code,
-            excerpt=response.content[:200].decode("utf-8", "replace"),
-            response=response,
-        ) from None
+            return Page.from_pagination(result, env.pagination, requested_page)
+        return result
+    except Exception as exc:  # anything that does not fit (even OverflowError): a decode error
+        raise _decode_error(_describe(exc, data, tp), response) from None
+
+
+def _decode_error(message: str, response: Response) -> ResponseDecodeError:
+    return ResponseDecodeError(
+        message,
+        status_code=response.status_code,
+        excerpt=response.content[:200].decode("utf-8", "replace"),
+        response=response,
+    )
 
 
 def _payload(op: Operation, env: Envelope, response: Response) -> Any:
@@ -134,23 +141,18 @@ def _payload(op: Operation, env: Envelope, response: Response) -> Any:
     if op.unwrap is None:
         return data
     if not isinstance(data, dict) or op.unwrap not in data:
-        raise ResponseDecodeError(
-            f"expected data.{op.unwrap}",
-            status_code=response.status_code,
-            excerpt=response.content[:200].decode("utf-8", "replace"),
-            response=response,
-        )
+        raise _decode_error(f"expected data.{op.unwrap}", response)
     return data[op.unwrap]
 
 
 def _describe(exc: Exception, data: Any, tp: Any) -> str:
-    if isinstance(exc, cattrs.BaseValidationError):
-        messages = cattrs.transform_error(exc, path="data")
-    else:
-        messages = explain(data, tp)  # with the location (`data[3].id`), found after the fact
-    if messages:
-        return "; ".join(messages[:5])
-    return f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, cattrs.BaseValidationError):  # the strict converter: paths included
+        return "; ".join(cattrs.transform_error(exc, path="data")[:5])
+    first = f"{type(exc).__name__}: {exc}"[:300]
+    # The lenient path runs without detailed validation: find where, after the fact, and
+    # keep the first error's own text (`got float`).
+    messages = explain(data, tp)
+    return f"{'; '.join(messages)} ({first})" if messages else first
 
 
 # Area modules register their operations on import; keep this import last.

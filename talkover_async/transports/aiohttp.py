@@ -28,19 +28,33 @@ _URL_CACHE_SIZE = 1024
 #: 256 KiB, above glibc's 128 KiB mmap threshold: depending on the heap's layout, every read
 #: can then cost mmap + mremap + munmap and fresh page faults (python/cpython#85451). Our
 #: responses are small (a 100-item page is about 45 KB), so 64 KiB reads come from the heap
-#: and a large body only takes a few more reads.
+#: and a large body only takes a few more reads. Over TLS, asyncio's SSL protocol reads the
+#: decrypted data the same way (256 KiB per read, and one more read that finds nothing).
 RECV_SIZE = 64 * 1024
 
 
-class _ClientRequest(aiohttp.ClientRequest):
-    """aiohttp's request, lowering the read size of the connection it is sent on (once)."""
+def _cap_read_size(transport: object) -> None:
+    """Lower the read size of an asyncio transport (plain or TLS), once per connection.
 
-    def send(self, conn: Connection) -> Coroutine[Any, Any, aiohttp.ClientResponse]:
-        transport = conn.transport
-        # uvloop's transports have no `max_size`: left alone.
-        if getattr(transport, "max_size", 0) > RECV_SIZE:
-            transport.max_size = RECV_SIZE  # type: ignore[union-attr]
-        return super().send(conn)  # aiohttp awaits it: no extra coroutine layer here
+    Transports without these attributes (uvloop's, the proactor loop's) are left alone.
+    """
+    if getattr(transport, "max_size", 0) > RECV_SIZE:  # selector socket transport
+        transport.max_size = RECV_SIZE  # type: ignore[attr-defined]
+        return
+    tls = getattr(transport, "_ssl_protocol", None)  # asyncio's TLS transport
+    if getattr(tls, "max_size", 0) > RECV_SIZE:
+        tls.max_size = RECV_SIZE  # type: ignore[union-attr]
+
+
+class _ClientRequest(aiohttp.ClientRequest):
+    """aiohttp's request, lowering the read size of the connection it is sent on."""
+
+    def send(
+        self, conn: Connection, *args: Any, **kwargs: Any
+    ) -> Coroutine[Any, Any, aiohttp.ClientResponse]:
+        _cap_read_size(conn.transport)
+        # aiohttp awaits what this returns: no extra coroutine layer of our own.
+        return super().send(conn, *args, **kwargs)
 
 
 class AiohttpTransport:
