@@ -297,34 +297,43 @@ def _plan(
 ) -> Callable[[Any], Any] | None:
     """A structuring function for bodies with exactly these keys in this order, or None.
 
-    It unpacks the values in one step instead of looking each key up, and sets absent fields
-    to their defaults directly; conversions are the general function's own lines, so results
-    and errors are the same. Shapes with unknown keys (kept in `extra`) or without a required
-    key keep the general path; the key text is never put into the generated code.
+    It unpacks the values in one step instead of looking each key up, sets absent fields to
+    their defaults directly and builds `extra` from the unknown keys' positions; conversions
+    are the general function's own lines, so results and errors are the same. A shape
+    without a required key keeps the general path (which raises). Unknown key text is never
+    put into the generated code: it reaches the plan as a closure value.
     """
-    if not keys or not known.issuperset(keys):
+    if not keys:
         return None
     position = {k: j for j, k in enumerate(keys)}
     body = [
-        "def plan(data):",
-        f"    {', '.join(f'v{j}' for j in range(len(keys)))}, = data.values()",
-        "    obj = _new(_cls)",
+        "def make(_xk):",
+        "    def plan(data):",
+        f"        {', '.join(f'v{j}' for j in range(len(keys)))}, = data.values()",
+        "        obj = _new(_cls)",
     ]
     for i, key, conv_lines, fill in specs:
         j = position.get(key)
         if j is None:
             if fill is None:  # a required key is missing: the general path raises
                 return None
-            body.append(f"    _s{i}(obj, {fill})")
+            body.append(f"        _s{i}(obj, {fill})")
             continue
-        body.append(f"    v = v{j}")
-        body.extend("    " + line for line in conv_lines)
-        body.append(f"    _s{i}(obj, v)")
+        body.append(f"        v = v{j}")
+        body.extend("        " + line for line in conv_lines)
+        body.append(f"        _s{i}(obj, v)")
+    unknown = [j for j, k in enumerate(keys) if k not in known]
     if extra_fill is not None:
         i, fill = extra_fill
-        body.append(f"    _s{i}(obj, {fill})")
-    body.append("    return obj")
-    return _compile(body, f"plan {cls.__module__}.{cls.__name__} {len(keys)} keys", ns)
+        if unknown:  # same keys, same order as the general path's comprehension
+            pairs = ", ".join(f"_xk[{n}]: v{j}" for n, j in enumerate(unknown))
+            body.append(f"        _s{i}(obj, {{{pairs}}})")
+        else:
+            body.append(f"        _s{i}(obj, {fill})")
+    body += ["        return obj", "    return plan"]
+    make = _compile(body, f"plan {cls.__module__}.{cls.__name__} {len(keys)} keys", ns)
+    plan: Callable[[Any], Any] = make(tuple(keys[j] for j in unknown))
+    return plan
 
 
 _INLINE_TYPES = {str: "str", int: "int", float: "float"}
