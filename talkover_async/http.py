@@ -17,7 +17,7 @@ __all__ = ["Attempt", "Headers", "Request", "Response", "Timeout"]
 Headers = Mapping[str, str]
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)  # a dict key in the transport on every request
 class Timeout:
     """Time limits for one attempt, in seconds (`None` disables that limit).
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 import attrs
+from hypothesis import strategies as st
 
 import talkover_async.models
 from talkover_async.serde import KEY
@@ -139,3 +140,18 @@ def model_keys(tp: Any, _seen: set[type[Any]] | None = None) -> set[str]:
         keys |= model_keys(field.type, seen)
     keys.discard("extra")
     return keys
+
+
+def mutated(model_body: dict[str, Any], values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """The model's own body with keys dropped and values of the wrong type."""
+    keys = sorted(model_body)
+    drop = st.sets(st.sampled_from(keys)) if keys else st.just(set())
+    replace = st.dictionaries(st.sampled_from(keys), values, max_size=4) if keys else st.just({})
+
+    def build(args: tuple[set[str], dict[str, Any]]) -> dict[str, Any]:
+        dropped, replaced = args
+        body = {k: v for k, v in model_body.items() if k not in dropped}
+        body.update(replaced)
+        return body
+
+    return st.tuples(drop, replace).map(build)

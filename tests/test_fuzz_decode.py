@@ -29,7 +29,7 @@ from talkover_async import TalkoverError
 from talkover_async.errors import ResponseDecodeError
 from talkover_async.operations import OPERATIONS, Operation, decode
 
-from .modelgen import model_data, model_keys, model_of
+from .modelgen import model_data, model_keys, model_of, mutated
 
 #: Total generated bodies across all operations (the issue asks for at least 10,000).
 TOTAL_EXAMPLES = 10_000
@@ -137,28 +137,13 @@ def _nested(depth: int, kind: str) -> bytes:
     return b'{"success":true,"data":' + b'{"id":' * depth + b'"x"' + b"}" * depth + b"}"
 
 
-def _mutated(model_body: dict[str, Any], values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """The model's own body with keys dropped and values of the wrong type."""
-    keys = sorted(model_body)
-    drop = st.sets(st.sampled_from(keys)) if keys else st.just(set())
-    replace = st.dictionaries(st.sampled_from(keys), values, max_size=4) if keys else st.just({})
-
-    def build(args: tuple[set[str], dict[str, Any]]) -> dict[str, Any]:
-        dropped, replaced = args
-        body = {k: v for k, v in model_body.items() if k not in dropped}
-        body.update(replaced)
-        return body
-
-    return st.tuples(drop, replace).map(build)
-
-
 def body_strategy(op: Operation) -> st.SearchStrategy[bytes]:
     """Bodies aimed at one operation (its model's keys), and generic garbage."""
     names = sorted(model_keys(op.response) | set(ENVELOPE_KEYS) | {op.unwrap or "data"})
     keys = st.sampled_from(names) | st.text(max_size=4)
     values = _json_values(keys)
     model = model_of(op.response)
-    shaped = _mutated(model_data(model, full=True), values) if model else values
+    shaped = mutated(model_data(model, full=True), values) if model else values
     data = shaped | st.lists(shaped, max_size=2) | values
     if op.unwrap:
         data = data | st.builds(lambda d: {op.unwrap: d}, data)

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from talkover_async import serde
 
-from .modelgen import all_models, model_data
+from .modelgen import all_models, model_data, mutated
 
 MODELS = all_models()
 TOTAL_EXAMPLES = 6_000
@@ -46,23 +46,17 @@ VALUES = st.recursive(
 
 
 def _bodies(model: type[Any]) -> st.SearchStrategy[dict[str, Any]]:
-    full = model_data(model, full=True)
-    keys = sorted(full)
-    drop = st.sets(st.sampled_from(keys)) if keys else st.just(set())
-    replace = st.dictionaries(st.sampled_from(keys), VALUES, max_size=3) if keys else st.just({})
+    """The model's own body mutated, with unknown keys added and the key order shuffled."""
     unknown = st.dictionaries(st.sampled_from(["zz_new", "x-extra", "id2"]), VALUES, max_size=2)
 
-    def build(args: tuple[set[str], dict[str, Any], dict[str, Any], Any]) -> dict[str, Any]:
-        dropped, replaced, added, rnd = args
-        body = {k: v for k, v in full.items() if k not in dropped}
-        body.update(replaced)
-        for k, v in added.items():
-            body.setdefault(k, v)
-        items = list(body.items())
+    def build(args: tuple[dict[str, Any], dict[str, Any], Any]) -> dict[str, Any]:
+        body, added, rnd = args
+        items = list({**body, **{k: v for k, v in added.items() if k not in body}}.items())
         rnd.shuffle(items)
         return dict(items)
 
-    return st.tuples(drop, replace, unknown, st.randoms(use_true_random=False)).map(build)
+    shaped = mutated(model_data(model, full=True), VALUES)
+    return st.tuples(shaped, unknown, st.randoms(use_true_random=False)).map(build)
 
 
 DECODE_ERRORS = (cattrs.BaseValidationError, TypeError, ValueError, KeyError, AttributeError)

@@ -296,11 +296,7 @@ class AgentWebhooksResource(Resource):
     ) -> AsyncPaginator[WebhookLog]:
         """`GET /agents/{agent_id}/webhooks/{webhook_id}/logs`: delivery attempts, paginated
         with the short block `{current_page, per_page, total}` (per_page 1-100, default 25)."""
-        query = drop_none(
-            {
-                **paging(per_page, page),
-            }
-        )
+        query = paging(per_page, page)
         return self._client.paginate(
             ops.WEBHOOKS_LOGS,
             {"agent_id": agent_id, "webhook_id": webhook_id},

@@ -107,11 +107,7 @@ class AutoTopupResource(Resource):
         """`GET /auto-topup/history` (paged, `per_page` 1-100, default 25). A failed event names
         its reason `failure_reason` (the 402 error says `decline_reason`; see
         `TopupEvent.decline_reason`)."""
-        query = drop_none(
-            {
-                **paging(per_page, page),
-            }
-        )
+        query = paging(per_page, page)
         return self._client.paginate(ops.AUTO_TOPUP_HISTORY, query=query, options=options)
 
 

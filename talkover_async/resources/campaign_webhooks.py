@@ -26,7 +26,7 @@ from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import check_bool, paging
 from .agent_webhooks import webhook_config_body
-from .base import Resource, drop_none
+from .base import Resource
 
 __all__ = ["CampaignWebhooksResource"]
 
@@ -185,11 +185,7 @@ class CampaignWebhooksResource(Resource):
     ) -> AsyncPaginator[WebhookLog]:
         """`GET /campaigns/{campaign_id}/webhooks/{webhook_id}/logs`: delivery attempts, paged
         with the short block `{current_page, per_page, total}` (per_page 1-100, default 25)."""
-        query = drop_none(
-            {
-                **paging(per_page, page),
-            }
-        )
+        query = paging(per_page, page)
         return self._client.paginate(
             ops.CAMPAIGN_WEBHOOKS_LOGS,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},

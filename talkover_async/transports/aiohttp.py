@@ -83,10 +83,6 @@ class AiohttpTransport:
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timeouts: dict[Timeout, aiohttp.ClientTimeout] = {}
-        self._last_timeout: tuple[Timeout | None, aiohttp.ClientTimeout] = (
-            None,
-            aiohttp.ClientTimeout(),
-        )
         #: Parsed URLs by text: a dispatcher sends to the same few URLs over and over, and
         #: yarl parsing is a visible share of a request's CPU. Bounded, URLs are immutable.
         self._urls: dict[str, URL] = {}
@@ -94,16 +90,12 @@ class AiohttpTransport:
 
     def _client_timeout(self, timeout: Timeout | None) -> aiohttp.ClientTimeout:
         timeout = timeout or self._default_timeout
-        last = self._last_timeout
-        if last[0] is timeout:  # the client's one `Timeout`, request after request: no hashing
-            return last[1]
         cached = self._timeouts.get(timeout)
         if cached is None:
             cached = aiohttp.ClientTimeout(
                 total=timeout.total, connect=timeout.connect, sock_read=timeout.read
             )
             self._timeouts[timeout] = cached
-        self._last_timeout = (timeout, cached)
         return cached
 
     def _get_session(self) -> aiohttp.ClientSession:
