@@ -1,4 +1,5 @@
-"""Receiving Talkover webhooks: signatures, typed events and an aiohttp.web receiver.
+"""Receiving Talkover webhooks: signatures, typed events, a framework-neutral receiver core and
+its aiohttp.web and ASGI (FastAPI, Starlette) adapters.
 
 ```python
 from talkover_async.webhooks import WebhookReceiver, EventType
@@ -8,7 +9,8 @@ receiver = WebhookReceiver(secret="whsec_...")
 @receiver.on(EventType.PHONE_CALL_ENDED)
 async def ended(event): ...
 
-app.router.add_post("/webhooks", receiver.handle)
+app.router.add_post("/webhooks", receiver.handle)       # aiohttp.web
+fastapi_app.mount("/webhooks", receiver.asgi_app())     # FastAPI / Starlette / any ASGI
 ```
 
 Header name, signed bytes and encoding are our assumptions (see `signing`); docs/webhooks.md
@@ -25,6 +27,8 @@ from ..models.events import (
     UnknownEvent,
     WebhookEvent,
 )
+from .asgi import ASGIWebhookApp
+from .core import BodyReader, HeaderMap, WebhookCore, read_limited
 from .events import EVENT_CLASSES, WebhookPayloadError, event_class, parse_event
 from .receiver import (
     DEFAULT_DEDUPE_SIZE,
@@ -46,6 +50,11 @@ from .signing import (
 )
 
 __all__ = [
+    "ASGIWebhookApp",
+    "BodyReader",
+    "HeaderMap",
+    "WebhookCore",
+    "read_limited",
     "DEFAULT_DEDUPE_SIZE",
     "DELIVERY_ID_HEADER",
     "EVENT_CLASSES",

@@ -1,0 +1,32 @@
+"""The aiohttp.web adapter: `handle(core, request)` -> `web.Response`.
+
+`WebhookReceiver.handle` is this function bound to the receiver:
+`app.router.add_post("/webhooks", receiver.handle)`.
+
+The body is streamed from `request.content` within the receiver's `max_body_size`: a larger
+`Content-Length` is refused (413) before anything is read, and no more than
+`max_body_size + 1` bytes are read, whatever the app's `client_max_size`.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from .core import WebhookCore, WebhookResult
+
+__all__ = ["handle"]
+
+
+async def handle(core: WebhookCore, request: web.Request) -> web.Response:
+    """Receive one delivery through aiohttp.web and answer it."""
+    if request.body_exists and not request.can_read_body:
+        # A middleware already read the body: aiohttp kept it, and `process` checks its size.
+        result = await core.process(await request.read(), request.headers)
+    else:
+        result = await core.receive(request.headers, request.content.read)
+    return response(result)
+
+
+def response(result: WebhookResult) -> web.Response:
+    """The aiohttp.web response for a result."""
+    return web.Response(status=result.status, body=result.body, headers=dict(result.headers))
