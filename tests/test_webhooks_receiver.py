@@ -1,4 +1,7 @@
-"""WebhookReceiver over loopback (aiohttp.web on 127.0.0.1) and through `process`."""
+"""WebhookReceiver over loopback and through `process`.
+
+Every loopback case runs through both adapters on 127.0.0.1: aiohttp.web (`receiver.handle`)
+and ASGI (`receiver.asgi_app()` under uvicorn), so the cases are literally the same."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -25,8 +29,11 @@ from talkover_async.webhooks import (
     WebhookEvent,
     WebhookReceiver,
     WebhookResult,
+    read_limited,
     sign,
 )
+
+from .webhook_servers import ADAPTERS, raw_exchange, serve
 
 SECRET = "whsec_canary_7a41e0b3"
 
@@ -70,21 +77,15 @@ def receiver() -> WebhookReceiver:
     return WebhookReceiver(secret=SECRET)
 
 
+@pytest.fixture(params=ADAPTERS)
+def adapter(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-async def loop_server(receiver: WebhookReceiver) -> AsyncIterator[Loopback]:
-    app = web.Application()
-    app.router.add_post("/webhooks", receiver.handle)
-    app.router.add_put("/webhooks", receiver.handle)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield Loopback(receiver, f"http://127.0.0.1:{port}/webhooks", session)
-    finally:
-        await runner.cleanup()
+async def loop_server(receiver: WebhookReceiver, adapter: str) -> AsyncIterator[Loopback]:
+    async with serve(adapter, receiver) as url, aiohttp.ClientSession() as session:
+        yield Loopback(receiver, url, session)
 
 
 # -- over loopback ------------------------------------------------------------------------
@@ -247,13 +248,16 @@ async def test_headers_are_case_insensitive_in_plain_dicts(receiver: WebhookRece
     assert await receiver.process(body, headers) == (200, "ignored")
 
 
-async def test_delivery_id_header_is_the_dedupe_key(receiver: WebhookReceiver) -> None:
+async def test_dedupe_key_is_the_delivery_id_with_the_body(receiver: WebhookReceiver) -> None:
     calls: list[WebhookEvent] = []
     receiver.on_any(calls.append)
     a, b = body_of(duration=1), body_of(duration=2)
     assert await receiver.process(a, signed(a, **{DELIVERY_ID_HEADER: "d-1"})) == (200, "ok")
-    # same delivery id, different body (e.g. a re-rendered timestamp): a duplicate
-    assert await receiver.process(b, signed(b, **{DELIVERY_ID_HEADER: "d-1"})) == (200, "duplicate")
+    # same delivery id and same signed body: a duplicate
+    assert await receiver.process(a, signed(a, **{DELIVERY_ID_HEADER: "d-1"})) == (200, "duplicate")
+    # same delivery id, another signed body: the id is not signed, so this is not the same
+    # delivery (see test_replayed_body_under_a_future_id_does_not_block_the_real_delivery)
+    assert await receiver.process(b, signed(b, **{DELIVERY_ID_HEADER: "d-1"})) == (200, "ok")
     # same body, new delivery id: a new delivery
     assert await receiver.process(a, signed(a, **{DELIVERY_ID_HEADER: "d-2"})) == (200, "ok")
     long_id = "x" * 500
@@ -262,7 +266,7 @@ async def test_delivery_id_header_is_the_dedupe_key(receiver: WebhookReceiver) -
         200,
         "duplicate",
     )
-    assert len(calls) == 3
+    assert len(calls) == 4
 
 
 @pytest.mark.parametrize("dedupe", [None, 0])
@@ -400,3 +404,199 @@ async def test_concurrent_duplicates_with_a_slow_shared_store() -> None:
     results = await asyncio.gather(*(receiver.process(body, signed(body)) for _ in range(4)))
     assert sorted(r.reason for r in results) == ["duplicate"] * 3 + ["ok"]
     assert len(calls) == 1
+
+
+# -- issue 12 item 9: dedupe key, replay tolerance, size limit -----------------------------
+
+
+async def test_replayed_body_under_a_future_id_does_not_block_the_real_delivery(
+    loop_server: Loopback,
+) -> None:
+    """The delivery id is not signed. An attacker who captured one signed delivery replays its
+    body under the id of a real delivery that has not arrived yet: the real one must still run
+    its handlers (before: it was answered "200 duplicate" and dropped)."""
+    handled: list[str | None] = []
+
+    @loop_server.receiver.on(EventType.PHONE_CALL_ENDED)
+    async def ended(event: CallEvent) -> None:
+        handled.append(event.call_id)
+
+    captured = body_of(call_id="call_1")
+    assert await loop_server.post(captured, signed(captured, **{DELIVERY_ID_HEADER: "d-1"})) == (
+        200,
+        "ok",
+    )
+    # the attacker: the captured body and signature, under the next delivery's id
+    replay = {**signed(captured), DELIVERY_ID_HEADER: "d-2"}
+    assert (await loop_server.post(captured, replay))[0] == 200
+    # the real delivery d-2, another call
+    real = body_of(call_id="call_2")
+    assert await loop_server.post(real, signed(real, **{DELIVERY_ID_HEADER: "d-2"})) == (200, "ok")
+    assert "call_2" in handled
+    # and the real delivery's own retry is still a duplicate
+    assert await loop_server.post(real, signed(real, **{DELIVERY_ID_HEADER: "d-2"})) == (
+        200,
+        "duplicate",
+    )
+    assert handled.count("call_2") == 1
+
+
+async def test_dedupe_keys_are_bounded_and_never_the_raw_id() -> None:
+    class Store:
+        def __init__(self) -> None:
+            self.keys: list[str] = []
+
+        async def seen(self, key: str) -> bool:
+            return key in self.keys
+
+        async def remember(self, key: str) -> None:
+            self.keys.append(key)
+
+    store = Store()
+    receiver = WebhookReceiver(secret=SECRET, dedupe=store)
+    body = body_of()
+    for delivery_id in ("d-1", "x" * 5000, "a:b\nc"):
+        assert await receiver.process(body, signed(body, **{DELIVERY_ID_HEADER: delivery_id})) == (
+            200,
+            "ignored",
+        )
+    assert len(set(store.keys)) == 3
+    assert all(k.startswith("id-body-sha256:") and len(k) < 100 for k in store.keys)
+    assert not any("d-1" in k for k in store.keys)
+
+
+NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z, the injected clock
+
+
+def iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+async def test_replay_outside_the_tolerance_is_refused(adapter: str) -> None:
+    now = [NOW]
+    receiver = WebhookReceiver(secret=SECRET, tolerance=300, clock=lambda: now[0])
+    calls: list[WebhookEvent] = []
+    receiver.on_any(calls.append)
+    async with serve(adapter, receiver) as url, aiohttp.ClientSession() as session:
+        server = Loopback(receiver, url, session)
+        fresh = body_of(timestamp=iso(NOW - 10))
+        assert await server.post(fresh, signed(fresh)) == (200, "ok")
+        assert await server.post(fresh, signed(fresh)) == (200, "duplicate")
+        at_edge = body_of(timestamp=iso(NOW - 300), call_id="edge")
+        assert await server.post(at_edge, signed(at_edge)) == (200, "ok")
+        for stamp in (iso(NOW - 301), iso(NOW + 301), NOW - 86_400, "2025-09-03T23:19:51Z"):
+            old = body_of(timestamp=stamp, call_id=f"old {stamp}")
+            assert await server.post(old, signed(old)) == (400, "timestamp outside tolerance")
+        unix = body_of(timestamp=NOW - 5, call_id="unix seconds")
+        assert await server.post(unix, signed(unix)) == (200, "ok")
+        nameless = json.dumps({"event": "event_phone_call_ended", "call_id": "c"}).encode()
+        assert await server.post(nameless, signed(nameless)) == (400, "missing timestamp")
+        # an hour later, the captured fresh delivery replayed under a new id is refused
+        now[0] = NOW + 3600
+        replay = signed(fresh, **{DELIVERY_ID_HEADER: "attacker-chosen"})
+        assert await server.post(fresh, replay) == (400, "timestamp outside tolerance")
+    assert len(calls) == 3
+
+
+async def test_tolerance_accepts_a_timedelta_and_is_off_by_default() -> None:
+    body = body_of(timestamp="2020-01-01T00:00:00Z")
+    assert await WebhookReceiver(secret=SECRET).process(body, signed(body)) == (200, "ignored")
+    receiver = WebhookReceiver(secret=SECRET, tolerance=timedelta(minutes=5), clock=lambda: NOW)
+    assert receiver.tolerance == 300.0
+    assert (await receiver.process(body, signed(body))).status == 400
+    recent = body_of(timestamp=iso(NOW - 299))
+    assert await receiver.process(recent, signed(recent)) == (200, "ignored")
+
+
+@pytest.mark.parametrize("tolerance", [0, -1, float("nan"), float("inf"), True, "300"])
+def test_bad_tolerance_is_a_configuration_error(tolerance: Any) -> None:
+    with pytest.raises(ConfigurationError):
+        WebhookReceiver(secret=SECRET, tolerance=tolerance)
+
+
+def head(extra: str) -> bytes:
+    return (
+        "POST /webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"{SIGNATURE_HEADER}: {'0' * 64}\r\n{extra}\r\n"
+    ).encode()
+
+
+async def test_declared_length_over_the_limit_is_refused_before_reading(adapter: str) -> None:
+    """Only the head and 100 bytes of a declared 10 MB body are sent, and the connection stays
+    open: a receiver that reads before checking waits for the rest and never answers."""
+    receiver = WebhookReceiver(secret=SECRET, max_body_size=1024)
+    # the app raised aiohttp's own limit, as in the report
+    async with serve(adapter, receiver, client_max_size=64 * 1024**2) as url:
+        request = head("Content-Length: 10000000\r\n") + b"{" * 100
+        assert await raw_exchange(url, request) == (413, "payload too large")
+
+
+async def test_endless_chunked_body_is_cut_at_the_limit(adapter: str) -> None:
+    """A chunked body without Content-Length that never ends: the receiver answers 413 after
+    `max_body_size + 1` bytes, before the client has finished sending."""
+    receiver = WebhookReceiver(secret=SECRET, max_body_size=1024)
+    async with serve(adapter, receiver, client_max_size=64 * 1024**2) as url:
+        request = head("Transfer-Encoding: chunked\r\n") + b"%x\r\n%s\r\n" % (4096, b"x" * 4096)
+        assert await raw_exchange(url, request) == (413, "payload too large")
+
+
+async def test_size_limit_is_exact_with_and_without_content_length(adapter: str) -> None:
+    body = body_of()
+
+    async def chunked(data: bytes) -> AsyncIterator[bytes]:
+        for i in range(0, len(data), 100):
+            yield data[i : i + 100]
+
+    for limit, expected in ((len(body), (200, "ignored")), (len(body) - 1, (413, "payload too large"))):
+        receiver = WebhookReceiver(secret=SECRET, max_body_size=limit, dedupe=None)
+        async with serve(adapter, receiver) as url, aiohttp.ClientSession() as session:
+            for data in (body, chunked(body)):
+                async with session.post(url, data=data, headers=signed(body)) as resp:
+                    assert (resp.status, await resp.text()) == expected
+
+
+async def test_read_limited_never_asks_for_more_than_the_limit_plus_one() -> None:
+    asked: list[int] = []
+
+    async def endless(n: int) -> bytes:  # an endless stream that honours the size asked
+        asked.append(n)
+        return b"x" * n
+
+    limit = 200_000
+    assert await read_limited(endless, limit) is None
+    assert sum(asked) == limit + 1
+
+    chunks = [b"a" * 700, b"b" * 700, b"c" * 700]
+
+    async def generous(n: int) -> bytes:  # returns more than asked, like an ASGI message
+        return chunks.pop(0) if chunks else b""
+
+    assert await read_limited(generous, 1000) is None
+    assert len(chunks) == 1  # stopped at the first chunk past the limit
+    chunks[:] = [b"a" * 500, b"b" * 500]
+    assert await read_limited(generous, 1000) == b"a" * 500 + b"b" * 500
+
+
+async def test_aiohttp_body_already_read_by_a_middleware() -> None:
+    receiver = WebhookReceiver(secret=SECRET, max_body_size=len(body_of()))
+    seen: list[bytes] = []
+
+    @web.middleware
+    async def audit(request: web.Request, handler: Any) -> web.StreamResponse:
+        seen.append(await request.read())
+        return await handler(request)
+
+    app = web.Application(middlewares=[audit])
+    app.router.add_post("/webhooks", receiver.handle)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/webhooks"
+        async with aiohttp.ClientSession() as session:
+            for body, expected in ((body_of(), 200), (body_of(call_id="longer id"), 413)):
+                async with session.post(url, data=body, headers=signed(body)) as resp:
+                    assert resp.status == expected
+    finally:
+        await runner.cleanup()
+    assert seen[0] == body_of()
