@@ -7,9 +7,9 @@ Each dispatched call carries your row's key in `context`; Talkover echoes `conte
 webhook event of the call, so the receiver knows which row ended and how. The receiver checks
 the HMAC signature before parsing the body and drops repeated deliveries
 (`talkover_async.webhooks.WebhookReceiver`; this example serves it with aiohttp.web, and
-`app.mount("/webhooks/talkover", receiver.asgi_app())` serves it in FastAPI or Starlette). The demo registers a webhook on the fake's `demo`
-agent pointing at this receiver, dispatches 20 calls, lets the fake's clock run so the calls
-complete, and prints what arrived.
+`app.mount("/webhooks/talkover", receiver.asgi_app())` serves it in FastAPI or Starlette).
+The demo registers a webhook on the fake's `demo` agent pointing at this receiver,
+dispatches 20 calls, lets the fake's clock run so the calls complete, and prints what arrived.
 """
 
 from __future__ import annotations

@@ -236,3 +236,21 @@ async def test_doubled_signature_header_is_refused() -> None:
     channel = Channel({"type": "http.request", "body": BODY, "more_body": False})
     await receiver.asgi_app()(scope, channel.receive, channel.send)
     assert channel.sent[0]["status"] == 401
+
+
+@pytest.mark.parametrize("module", ["core", "asgi"])
+def test_core_and_asgi_adapter_import_no_web_framework(module: str) -> None:
+    import ast
+    from pathlib import Path
+
+    import talkover_async.webhooks as package
+
+    path = Path(package.__file__).parent / f"{module}.py"
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            imported.add(node.module.split(".")[0])
+    assert not imported & {"aiohttp", "starlette", "fastapi", "uvicorn", "anyio"}, imported
+    assert "aiohttp" in (path.parent / "aiohttp.py").read_text(encoding="utf-8")

@@ -191,7 +191,7 @@ def _header(headers: Mapping[str, str], name: str | None) -> str | None:
 def _declared_length(headers: Mapping[str, str]) -> int | None:
     """The `Content-Length` the sender declared, or None (absent or not a number)."""
     text = (_header(headers, "Content-Length") or "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 async def read_limited(read: BodyReader, limit: int) -> bytes | None:
