@@ -600,3 +600,25 @@ async def test_aiohttp_body_already_read_by_a_middleware() -> None:
     finally:
         await runner.cleanup()
     assert seen[0] == body_of()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"event": "webhook.test", "agent_id": "a", "webhook_name": "CRM", "test": True},
+        {"event": "event_phone_call_started", "call_id": "c"},
+        {"event": "campaign.started", "campaign_id": "camp"},
+        {"event": "campaign_call.failed", "campaign_id": "camp", "call_id": "c"},
+        {"event": "agent.retrained", "agent_id": "a"},  # an UnknownEvent
+    ],
+    ids=lambda p: p["event"],
+)
+async def test_tolerance_reads_the_timestamp_of_every_event_family(payload: dict[str, Any]) -> None:
+    receiver = WebhookReceiver(secret=SECRET, tolerance=60, clock=lambda: NOW, dedupe=None)
+    for stamp, expected in (
+        (iso(NOW - 59), (200, "ignored")),
+        (iso(NOW - 61), (400, "timestamp outside tolerance")),
+        (None, (400, "missing timestamp")),
+    ):
+        body = json.dumps({**payload, **({} if stamp is None else {"timestamp": stamp})}).encode()
+        assert await receiver.process(body, signed(body)) == expected
