@@ -295,22 +295,25 @@ async def test_lru_is_bounded() -> None:
     assert len(calls) == 4
 
 
+class ListStore:
+    """A `DedupeStore` that keeps every key it is asked to remember, in order."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    async def seen(self, key: str) -> bool:
+        return key in self.keys
+
+    async def remember(self, key: str) -> None:
+        self.keys.append(key)
+
+
 async def test_custom_store_is_used() -> None:
-    class Store:
-        def __init__(self) -> None:
-            self.keys: set[str] = set()
-
-        async def seen(self, key: str) -> bool:
-            return key in self.keys
-
-        async def remember(self, key: str) -> None:
-            self.keys.add(key)
-
-    store = Store()
+    store = ListStore()
     receiver = WebhookReceiver(secret=SECRET, dedupe=store)
     body = body_of()
     await receiver.process(body, signed(body))
-    assert len(store.keys) == 1 and next(iter(store.keys)).startswith("body-sha256:")
+    assert len(store.keys) == 1 and store.keys[0].startswith("body-sha256:")
     assert await receiver.process(body, signed(body)) == (200, "duplicate")
 
 
@@ -442,17 +445,7 @@ async def test_replayed_body_under_a_future_id_does_not_block_the_real_delivery(
 
 
 async def test_dedupe_keys_are_bounded_and_never_the_raw_id() -> None:
-    class Store:
-        def __init__(self) -> None:
-            self.keys: list[str] = []
-
-        async def seen(self, key: str) -> bool:
-            return key in self.keys
-
-        async def remember(self, key: str) -> None:
-            self.keys.append(key)
-
-    store = Store()
+    store = ListStore()
     receiver = WebhookReceiver(secret=SECRET, dedupe=store)
     body = body_of()
     for delivery_id in ("d-1", "x" * 5000, "a:b\nc"):
@@ -622,3 +615,104 @@ async def test_tolerance_reads_the_timestamp_of_every_event_family(payload: dict
     ):
         body = json.dumps({**payload, **({} if stamp is None else {"timestamp": stamp})}).encode()
         assert await receiver.process(body, signed(body)) == expected
+
+
+# -- review of the split (R1): unsigned headers in the key, memory, declared length, slow bodies
+
+
+async def test_a_changed_event_header_cannot_take_a_real_deliverys_key(
+    receiver: WebhookReceiver,
+) -> None:
+    """The event-name header is not signed and decides the handlers of a body that names no
+    event. A captured delivery whose handler failed, replayed at once with the same id but
+    another event name (no handler: "200 ignored"), must not make the sender's retry of the
+    real delivery a "duplicate" (before: it did, and the real handler never ran)."""
+    attempts: list[WebhookEvent] = []
+
+    @receiver.on(EventType.PHONE_CALL_ENDED)
+    def ended(event: WebhookEvent) -> None:
+        attempts.append(event)
+        if len(attempts) == 1:
+            raise RuntimeError("database down")
+
+    body = b'{"call_id": "call_1", "duration": 45}'  # names no event: the header does
+    real = signed(body, **{DELIVERY_ID_HEADER: "d-1", EVENT_HEADER: "event_phone_call_ended"})
+    forged = {**real, EVENT_HEADER: "campaign.started"}
+    assert await receiver.process(body, real) == (500, "handler error")
+    assert await receiver.process(body, forged) == (200, "ignored")
+    assert await receiver.process(body, real) == (200, "ok")  # the retry still runs
+    assert await receiver.process(body, real) == (200, "duplicate")
+    assert len(attempts) == 2
+
+
+async def test_tiny_chunks_do_not_multiply_the_memory_of_a_body() -> None:
+    """A sender (or a server) handing the body over in 2-byte pieces: the memory held while
+    reading stays near the limit, not one Python object per piece (~20x the limit before)."""
+    import tracemalloc
+
+    limit = 100_000
+
+    async def tiny(n: int) -> bytes:
+        return bytes(min(n, 2))  # a new object every time, never more than 2 bytes
+
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        assert await read_limited(tiny, limit) is None
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * limit, peak
+
+
+async def test_a_content_length_of_thousands_of_digits_is_413(receiver: WebhookReceiver) -> None:
+    """`int()` refuses more than 4300 digits with ValueError, which escaped as a 500."""
+
+    async def never(n: int) -> bytes:
+        raise AssertionError("the body must not be read")
+
+    for declared in ("9" * 5000, "1" + "0" * 30):
+        headers = {**signed(b"{}"), "Content-Length": declared}
+        assert await receiver.receive(headers, never) == (413, "payload too large")
+
+
+async def test_a_body_that_never_ends_in_time_is_408() -> None:
+    """A sender trickling its body (slowloris) holds a connection and up to `max_body_size`
+    bytes for as long as it likes, unless the read has a deadline."""
+    calls: list[WebhookEvent] = []
+    receiver = WebhookReceiver(secret=SECRET, read_timeout=0.05)
+    receiver.on_any(calls.append)
+
+    async def stalled(n: int) -> bytes:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    assert await receiver.receive(signed(b"{}"), stalled) == (408, "body not received in time")
+    assert calls == []
+    assert WebhookReceiver(secret=SECRET).read_timeout == 30.0
+    assert WebhookReceiver(secret=SECRET, read_timeout=None).read_timeout is None
+    for bad in (0, -1, float("nan"), True, "5"):
+        with pytest.raises(ConfigurationError):
+            WebhookReceiver(secret=SECRET, read_timeout=bad)  # type: ignore[arg-type]
+
+
+async def test_a_trickled_body_is_answered_408_by_both_adapters(adapter: str) -> None:
+    receiver = WebhookReceiver(secret=SECRET, read_timeout=0.2)
+    async with serve(adapter, receiver) as url:
+        request = head("Content-Length: 100\r\n") + b"{" * 10  # and then nothing more
+        assert await raw_exchange(url, request) == (408, "body not received in time")
+
+
+async def test_a_doubled_signature_header_is_refused_by_both_adapters(adapter: str) -> None:
+    """aiohttp's `request.headers.get` took the first of two signature headers while the ASGI
+    adapter joined them (401): the same delivery got two answers."""
+    body = body_of()
+    good = sign(body, SECRET)
+    receiver = WebhookReceiver(secret=SECRET)
+    async with serve(adapter, receiver) as url:
+        request = (
+            f"POST /webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
+            f"{SIGNATURE_HEADER}: {good}\r\n{SIGNATURE_HEADER}: {good}\r\n\r\n"
+        ).encode() + body
+        assert await raw_exchange(url, request) == (401, "invalid signature")

@@ -8,9 +8,9 @@ app.mount("/webhooks/talkover", receiver.asgi_app())
 It answers every path it is mounted on. `http` requests with a method outside `methods`
 (default `POST`) get 405 with `Allow`; the body is read in chunks within the receiver's
 `max_body_size` (a larger `Content-Length` is refused with 413 before anything is read, and
-reading stops past `max_body_size + 1` bytes). `lifespan` is acknowledged (nothing to start or
-stop); a `websocket` is closed. A client that disconnects before its body is complete gets no
-answer and runs no handler.
+reading stops past `max_body_size + 1` bytes, or after `read_timeout` with 408). `lifespan`
+is acknowledged (nothing to start or stop); a `websocket` is closed. A client that
+disconnects before its body is complete gets no answer and runs no handler.
 """
 
 from __future__ import annotations

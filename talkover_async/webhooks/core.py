@@ -12,6 +12,7 @@ timestamp tolerance (when set) -> duplicate check -> handlers. Answers (status, 
 - 200 `ok` (handled), `duplicate` (seen before, handlers not called), `ignored` (no handler);
 - 400 `invalid payload`, `missing timestamp`, `timestamp outside tolerance`;
 - 401 `missing signature` / `invalid signature`; 413 `payload too large`;
+- 408 `body not received in time`: the body did not arrive within `read_timeout`;
 - 500 `handler error`: a handler raised, so the sender retries (handlers must be idempotent).
 """
 
@@ -37,6 +38,7 @@ from .signing import SIGNATURE_HEADER, WebhookSecrets, _check, _secret_keys
 
 __all__ = [
     "DEFAULT_DEDUPE_SIZE",
+    "DEFAULT_READ_TIMEOUT",
     "DELIVERY_ID_HEADER",
     "EVENT_HEADER",
     "BodyReader",
@@ -60,6 +62,11 @@ EVENT_HEADER = "X-Talkover-Event"
 DEFAULT_DEDUPE_SIZE = 10_000
 #: Largest read asked of a body stream at once.
 READ_CHUNK_SIZE = 64 * 1024
+#: Default seconds allowed to receive a whole body (the vendor's default webhook timeout: the
+#: sender has given up on a delivery whose body takes longer).
+DEFAULT_READ_TIMEOUT = 30.0
+#: A `Content-Length` with more digits than this is larger than any `max_body_size`.
+_MAX_LENGTH_DIGITS = 18
 
 #: `read(n)` -> at most `n` more bytes of the body (fewer is fine), `b""` once it has ended.
 BodyReader: TypeAlias = Callable[[int], Awaitable[bytes]]
@@ -95,6 +102,7 @@ class WebhookResult(NamedTuple):
 
 
 TOO_LARGE = WebhookResult(413, "payload too large")
+TOO_SLOW = WebhookResult(408, "body not received in time")
 
 
 @runtime_checkable
@@ -189,9 +197,13 @@ def _header(headers: Mapping[str, str], name: str | None) -> str | None:
 
 
 def _declared_length(headers: Mapping[str, str]) -> int | None:
-    """The `Content-Length` the sender declared, or None (absent or not a number)."""
+    """The `Content-Length` the sender declared, or None (absent or not a number).
+
+    Past 18 digits the value is only "too large" (`int()` refuses 4,300 digits and more)."""
     text = (_header(headers, "Content-Length") or "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text) if len(text) <= _MAX_LENGTH_DIGITS else 10**_MAX_LENGTH_DIGITS
 
 
 async def read_limited(read: BodyReader, limit: int) -> bytes | None:
@@ -199,31 +211,31 @@ async def read_limited(read: BodyReader, limit: int) -> bytes | None:
 
     Never asks `read` for more than `limit + 1` bytes in total, so an oversized or endless
     body costs at most `limit + 1` bytes of memory (a reader that returns more than it was
-    asked for is still cut off at its first chunk past the limit).
+    asked for is still cut off at its first chunk past the limit). The bytes go into one
+    buffer, so a body in many tiny pieces costs no more than one in large ones.
     """
-    parts: list[bytes] = []
-    size = 0
+    buffer = bytearray()
     while True:
-        chunk = await read(min(READ_CHUNK_SIZE, limit + 1 - size))
+        chunk = await read(min(READ_CHUNK_SIZE, limit + 1 - len(buffer)))
         if not chunk:
-            return b"".join(parts)
-        size += len(chunk)
-        if size > limit:
+            return bytes(buffer)
+        if len(buffer) + len(chunk) > limit:
             return None
-        parts.append(chunk)
+        buffer += chunk
 
 
-def _tolerance_seconds(tolerance: float | timedelta | None) -> float | None:
-    if tolerance is None:
+def _seconds(name: str, value: float | timedelta | None) -> float | None:
+    """A positive, finite number of seconds (or a `timedelta`), or None; else the error."""
+    if value is None:
         return None
-    seconds = tolerance.total_seconds() if isinstance(tolerance, timedelta) else tolerance
+    seconds = value.total_seconds() if isinstance(value, timedelta) else value
     if (
         isinstance(seconds, bool)
         or not isinstance(seconds, int | float)
         or not math.isfinite(seconds)
         or seconds <= 0
     ):
-        raise ConfigurationError("tolerance must be a positive number of seconds or None")
+        raise ConfigurationError(f"{name} must be a positive number of seconds or None")
     return float(seconds)
 
 
@@ -262,6 +274,7 @@ class WebhookCore:
         "header",
         "id_header",
         "max_body_size",
+        "read_timeout",
         "strict",
         "tolerance",
     )
@@ -278,6 +291,7 @@ class WebhookCore:
         strict: bool = False,
         tolerance: float | timedelta | None = None,
         clock: Callable[[], float] = time.time,
+        read_timeout: float | timedelta | None = DEFAULT_READ_TIMEOUT,
     ) -> None:
         keys = _secret_keys(secret)
         if secret is not None and not keys:
@@ -307,7 +321,9 @@ class WebhookCore:
         self.strict = strict
         #: Largest accepted distance in seconds between the event's `timestamp` and `clock()`
         #: (None: no check).
-        self.tolerance = _tolerance_seconds(tolerance)
+        self.tolerance = _seconds("tolerance", tolerance)
+        #: Seconds allowed to receive the whole body in `receive` (None: no deadline).
+        self.read_timeout = _seconds("read_timeout", read_timeout)
         #: Current time in Unix seconds (injectable for tests).
         self.clock = clock
         self._handlers: dict[str, list[Callable[[Any], object]]] = {}
@@ -361,14 +377,20 @@ class WebhookCore:
     async def receive(self, headers: Mapping[str, str], read: BodyReader) -> WebhookResult:
         """Read the body with `read` within `max_body_size`, then `process` it.
 
-        A declared `Content-Length` above the limit is refused before anything is read, and
-        no more than `max_body_size + 1` bytes are ever asked of `read`.
+        A declared `Content-Length` above the limit is refused before anything is read, no
+        more than `max_body_size + 1` bytes are ever asked of `read`, and a body still
+        incomplete after `read_timeout` seconds is answered 408 (no handler runs).
         """
         declared = _declared_length(headers)
         if declared is not None and declared > self.max_body_size:
             logger.warning("webhook rejected: declared body of %d bytes is too large", declared)
             return TOO_LARGE
-        body = await read_limited(read, self.max_body_size)
+        try:
+            async with asyncio.timeout(self.read_timeout):
+                body = await read_limited(read, self.max_body_size)
+        except TimeoutError:
+            logger.warning("webhook rejected: body not received within %s s", self.read_timeout)
+            return TOO_SLOW
         if body is None:
             logger.warning("webhook rejected: body exceeds %d bytes", self.max_body_size)
             return TOO_LARGE
@@ -439,17 +461,23 @@ class WebhookCore:
         return None
 
     def _dedupe_key(self, body: bytes, headers: Mapping[str, str]) -> str:
-        """The delivery id (unsigned, so never alone) with the SHA-256 of the signed body.
+        """Every unsigned header the receiver reads (the delivery id and the event name), with
+        the SHA-256 of the signed body.
 
-        An attacker can choose the id but not the body: a captured body replayed under the id
-        of a delivery still to come gets another key than that delivery's.
+        An attacker can choose the headers but not the body: a captured body replayed under
+        the id of a delivery still to come, or under another event name (which picks the
+        handlers of a body that names no event), gets a key of its own, never a real one.
         """
         digest = hashlib.sha256(body)
-        delivery_id = (_header(headers, self.id_header) or "").strip()
-        if not delivery_id:
+        unsigned = [
+            (_header(headers, name) or "").strip() for name in (self.id_header, self.event_header)
+        ]
+        if not any(unsigned):
             return "body-sha256:" + digest.hexdigest()
-        raw_id = delivery_id.encode("utf-8", "surrogatepass")
-        keyed = hashlib.sha256(b"%d:%s\n" % (len(raw_id), raw_id))
+        keyed = hashlib.sha256()
+        for value in unsigned:
+            raw = value.encode("utf-8", "surrogatepass")
+            keyed.update(b"%d:%s\n" % (len(raw), raw))
         keyed.update(digest.digest())
         return "id-body-sha256:" + keyed.hexdigest()
 

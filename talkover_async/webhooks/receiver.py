@@ -45,11 +45,13 @@ class WebhookReceiver(WebhookCore):
     unsigned deliveries (only for webhooks configured without `webhook_secret`). `header`,
     `id_header` and `event_header` are our assumptions (the vendor names none of them).
     `dedupe` is a `DedupeStore`, a size for the built-in LRU, or `None`/0 to turn it off; its
-    key is the delivery id together with the SHA-256 of the signed body. `max_body_size` is
-    checked on `Content-Length` before reading and while reading. `tolerance` (seconds or a
-    `timedelta`, default None: off) refuses events whose `timestamp` is further than that from
-    `clock()` (Unix seconds, `time.time` by default). Handlers may be async or sync (sync ones
-    run on the event loop: keep them short).
+    key is the delivery-id and event-name headers with the SHA-256 of the signed body.
+    `max_body_size` is checked on `Content-Length` before reading and while reading.
+    `tolerance` (seconds or a `timedelta`, default None: off) refuses events whose `timestamp`
+    is further than that from `clock()` (Unix seconds, `time.time` by default).
+    `read_timeout` (seconds, default 30, None: no deadline) answers 408 to a body still
+    incomplete after that long. Handlers may be async or sync (sync ones run on the event
+    loop: keep them short).
     """
 
     __slots__ = ()
