@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .core import HeaderMap, WebhookCore, WebhookResult
+from .core import HeaderMap, WebhookCore
 
 __all__ = ["handle"]
 
@@ -28,9 +28,4 @@ async def handle(core: WebhookCore, request: web.Request) -> web.Response:
         result = await core.process(await request.read(), headers)
     else:
         result = await core.receive(headers, request.content.read)
-    return response(result)
-
-
-def response(result: WebhookResult) -> web.Response:
-    """The aiohttp.web response for a result."""
     return web.Response(status=result.status, body=result.body, headers=dict(result.headers))
