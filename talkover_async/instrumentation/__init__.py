@@ -61,7 +61,7 @@ def build_tracing(
         raise ConfigurationError("instrument must be None, True, False or a TracerProvider")
     try:
         from . import tracing
-    except ModuleNotFoundError as exc:
+    except ImportError as exc:  # the API missing (or only a namespace left by other packages)
         if not (exc.name or "").startswith("opentelemetry"):
             raise
         if instrument is None:
