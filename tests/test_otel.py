@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -377,8 +379,6 @@ def test_disabled_by_environment_in_auto_mode_only(provider: TracerProvider) -> 
 
 
 def run_python(code: str, env: dict[str, str] | None = None) -> str:
-    import os
-
     proc = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
@@ -568,3 +568,25 @@ def test_record_functions_count_any_status() -> None:
 def test_no_global_tracer_is_set_by_these_tests() -> None:
     # The spans above went to per-test providers: other tests' clients stay untraced.
     assert isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+
+
+# --- docs/observability.md ------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "observability.md"
+DOC_BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_doc_asyncio_example_runs_and_prints_a_clean_span() -> None:
+    block = next(b for b in DOC_BLOCKS if "asyncio.run(main())" in b)
+    out = run_python(block)  # its own process: it sets the global TracerProvider
+    assert "placed " in out
+    assert '"name": "talkover agents.call"' in out
+    assert '"talkover.attempts": 1' in out
+    assert find_leaks(out) == []
+    assert "+14155550100" not in out
+
+
+def test_doc_fastapi_example_compiles() -> None:
+    # FastAPI and the OTLP exporters are not test dependencies: the block is only compiled.
+    block = next(b for b in DOC_BLOCKS if "FastAPI" in b)
+    compile(block, f"{DOC.name}[fastapi]", "exec")
