@@ -10,6 +10,7 @@ tracer is set in the test process; metrics use the global MeterProvider (set onc
 from __future__ import annotations
 
 import asyncio
+import enum
 import json
 import os
 import re
@@ -556,11 +557,15 @@ def test_record_functions_count_any_status() -> None:
     record_dispatch_result(
         DispatchResult(spec=spec, status=DispatchStatus.CANCELLED, maybe_placed=True)
     )
+    # A status the dispatcher may add (a circuit breaker's "not attempted") counts as itself.
+    later = enum.StrEnum("Later", {"NOT_ATTEMPTED": "not_attempted"})
+    record_dispatch_result(DispatchResult(spec=spec, status=later.NOT_ATTEMPTED))
     waits_before = points("talkover.rate_limit.waits")
     record_rate_limit_wait(0.0)  # counted in the histogram only
     assert delta(before, points("talkover.dispatch.calls")) == {
         frozenset({("talkover.dispatch.outcome", "cancelled")}): 1,
         frozenset({("talkover.dispatch.outcome", "maybe_placed")}): 1,
+        frozenset({("talkover.dispatch.outcome", "not_attempted")}): 1,
     }
     assert delta(waits_before, points("talkover.rate_limit.waits")) == {}
 
