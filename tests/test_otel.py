@@ -359,6 +359,28 @@ async def test_retry_hooks_and_clones_keep_tracing(
     assert [dict(e.attributes)["talkover.retry.reason"] for e in span.events] == ["HTTP 429"]
 
 
+async def test_a_request_without_an_operation_is_named_after_its_method(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    def handler(request: Request) -> Response:
+        return Response(204)
+
+    async with AsyncTalkover(
+        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
+    ) as client:
+        await client.send(Request("GET", "https://example.test/anything?x=1"))
+    span = only_span(exporter)
+    assert span.name == "talkover GET"
+    assert dict(span.attributes) == {
+        "http.request.method": "GET",
+        "server.address": "example.test",
+        "server.port": 443,
+        "url.full": "https://example.test/anything?x=REDACTED",
+        "http.response.status_code": 204,
+        "talkover.attempts": 1,
+    }
+
+
 def test_tracing_middleware_is_outermost_and_absent_when_off(provider: TracerProvider) -> None:
     on = AsyncTalkover(TOKEN, env={}, instrument=provider)
     off = AsyncTalkover(TOKEN, env={}, instrument=False)

@@ -78,7 +78,7 @@ def _sent(error: BaseException) -> bool:
 def _url_template(path: str, template: str) -> str:
     """The documented path under the concrete prefix: `/api/v1` + `/agents/{agent_id}/call`."""
     segments = template.count("/")
-    if not template or not segments:
+    if not segments:
         return template
     return path.rsplit("/", segments)[0] + template
 
@@ -95,7 +95,7 @@ class TracingMiddleware:
     async def __call__(self, request: Request, call_next: Handler) -> Response:
         """Send the request inside the operation's span, with its trace context."""
         span = self._tracer.start_span(
-            f"talkover {request.operation}",
+            f"talkover {request.operation or request.method}",
             kind=SpanKind.CLIENT,
             attributes=self._start_attributes(request),
         )
@@ -137,14 +137,17 @@ class TracingMiddleware:
     def _start_attributes(self, request: Request) -> dict[str, Any]:
         """What samplers may look at, known before sending."""
         parts = urlsplit(request.url)
-        return {
+        attributes: dict[str, Any] = {
             "http.request.method": request.method,
             "server.address": parts.hostname or "",
             "server.port": parts.port or _DEFAULT_PORTS.get(parts.scheme, 0),
             "url.full": self._url(parts),
-            "url.template": _url_template(parts.path, request.path_template),
-            OPERATION: request.operation,
         }
+        if request.path_template:  # a request built by the client (`client.send` takes any)
+            attributes["url.template"] = _url_template(parts.path, request.path_template)
+        if request.operation:
+            attributes[OPERATION] = request.operation
+        return attributes
 
     def _url(self, parts: SplitResult) -> str:
         """The URL without credentials, secrets or phone numbers."""
