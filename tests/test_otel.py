@@ -182,6 +182,38 @@ async def test_span_is_a_child_of_the_callers_span(
     assert trace_id == f"{parent.get_span_context().trace_id:032x}"
 
 
+async def test_tracestate_of_an_incoming_context_reaches_the_server(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    seen: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        seen.append(request)
+        return Response(200, {"Content-Type": "application/json"}, b'{"data": {"id": "a1"}}')
+
+    # A context as a server instrumentation extracts it from an incoming request.
+    incoming = trace.SpanContext(
+        trace_id=0x0AF7651916CD43DD8448EB211C80319C,
+        span_id=0xB7AD6B7169203331,
+        is_remote=True,
+        trace_flags=trace.TraceFlags(trace.TraceFlags.SAMPLED),
+        trace_state=trace.TraceState([("vendor", "opaque")]),
+    )
+    async with AsyncTalkover(
+        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
+    ) as client:
+        with trace.use_span(trace.NonRecordingSpan(incoming)):
+            await client.agents.get("a1")
+    span = only_span(exporter)
+    headers = seen[0].headers
+    assert headers["tracestate"] == "vendor=opaque"
+    assert parse_traceparent(headers["traceparent"]) == (
+        "0af7651916cd43dd8448eb211c80319c",
+        f"{span.context.span_id:016x}",
+    )
+    assert span.parent is not None and span.parent.span_id == 0xB7AD6B7169203331
+
+
 async def test_503_then_200_is_one_span_with_a_retry_event(
     provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
@@ -455,6 +487,19 @@ def test_auto_mode_traces_with_an_sdk_provider_unless_disabled() -> None:
     """
     )
     assert out.split() == ["sdk", "True", "disabled", "False", "off", "False"]
+
+
+def test_auto_mode_ignores_an_sdk_disabled_by_environment() -> None:
+    out = run_python(
+        AUTO_CHECK
+        + """
+    from opentelemetry.sdk.trace import TracerProvider
+    trace.set_tracer_provider(TracerProvider())
+    print("disabled-sdk", traced())
+    """,
+        env={"OTEL_SDK_DISABLED": "true"},
+    )
+    assert out.split() == ["disabled-sdk", "False"]
 
 
 def test_without_the_extra_the_client_works_and_adds_nothing() -> None:
