@@ -16,7 +16,7 @@ from collections.abc import (
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType, TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 import attrs
@@ -41,6 +41,7 @@ from .errors import (
     TalkoverError,
 )
 from .http import Request, Response, Timeout
+from .instrumentation import build_tracing
 from .limits import RateLimiter, RetryBudget, TokenBucketLimiter
 from .middleware import (
     AuthMiddleware,
@@ -73,6 +74,9 @@ from .resources import (
 )
 from .transports import AiohttpTransport, Transport
 from .validation import check_header_name, check_header_value, path_param
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider
 
 __all__ = ["AsyncTalkover"]
 
@@ -123,6 +127,12 @@ class AsyncTalkover:
     slows down on 429 and recovers; `max_in_flight` bounds concurrent requests;
     `retry_budget` (a ratio such as `0.1`, or a `RetryBudget`) caps retries at that share of
     recent requests. Waiting for them counts against `deadline`.
+
+    OpenTelemetry (the `otel` extra): `instrument=None` traces each operation when the
+    application has set a recording global TracerProvider before the client is built;
+    `True` always traces through the global provider, a `TracerProvider` traces with that
+    one, `False` never (`docs/observability.md`). A client that does not trace runs no
+    tracing code per request.
     """
 
     def __init__(
@@ -145,6 +155,7 @@ class AsyncTalkover:
         rate_limit: float | RateLimiter | None = None,
         max_in_flight: int | None = None,
         retry_budget: RetryBudget | float | None = None,
+        instrument: bool | TracerProvider | None = None,
     ) -> None:
         env = os.environ if env is None else env
         configure_logging_from_env(env)
@@ -173,7 +184,10 @@ class AsyncTalkover:
             s.get_secret_value() for s in (self._token, self._account_token) if s is not None
         )
         self._user_middleware = tuple(middleware)
+        self._tracing = build_tracing(instrument, env, self._redactor)
         self._on_retry = tuple(on_retry)
+        if self._tracing is not None:
+            self._on_retry += (self._tracing.on_retry,)
         self._limits_middleware, self._retry_budget = _limits(
             rate_limit, max_in_flight, retry_budget
         )
@@ -214,7 +228,14 @@ class AsyncTalkover:
         ]
         if self._limits_middleware is not None:
             chain.insert(1 + len(self._user_middleware), self._limits_middleware)
+        if self._tracing is not None:
+            chain.insert(0, self._tracing)  # one span around every attempt
         return build_chain(chain, self._transport.send)
+
+    @property
+    def instrumented(self) -> bool:
+        """Whether this client traces its requests with OpenTelemetry (`instrument=`)."""
+        return self._tracing is not None
 
     @property
     def rate_limiter(self) -> RateLimiter | None:

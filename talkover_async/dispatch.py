@@ -63,6 +63,7 @@ from .errors import (
     RateLimitError,
     ResponseDecodeError,
 )
+from .instrumentation.metrics import record_dispatch_result
 from .middleware.ratelimit import SendProbe, install_probe
 from .redaction import redact_text
 
@@ -511,6 +512,7 @@ class Dispatch:
                     else:
                         result = self._record(spec, PLACED, started, call=call)
                 self.summary.add(result)
+                record_dispatch_result(result)
                 await queue.put(result)
         except Exception as exc:
             if self._source_error is None:
@@ -581,6 +583,9 @@ class Dispatch:
         call_id = _call_id(call) if call is not None else None
         if status is DispatchStatus.CANCELLED:
             self.summary.add(DispatchResult(spec=spec, status=status, maybe_placed=maybe_placed))
+            record_dispatch_result(
+                DispatchResult(spec=spec, status=status, maybe_placed=maybe_placed)
+            )
         if self._log is not None:
             record: dict[str, Any] = {
                 "key": spec.key,

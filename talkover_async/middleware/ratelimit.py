@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from ..envelope import parse_retry_after
 from ..errors import APIConnectionError
 from ..http import Request, Response
+from ..instrumentation.metrics import observed_acquire
 from ..limits import RateLimiter
 from .base import Handler
 
@@ -107,7 +108,7 @@ class RateLimitMiddleware:
             await semaphore.acquire()
         try:
             if limiter is not None:
-                await limiter.acquire()
+                await observed_acquire(limiter)  # limiter.acquire(), timed into the metrics
             if current is None:
                 response = await call_next(request)
             else:
