@@ -479,7 +479,6 @@ class FakeTalkover(Seeding):
             body = {
                 "success": False,
                 "message": f"FakeTalkover has no route {view.method} {view.path}",
-                "code": "FAKE_UNKNOWN_ROUTE",
             }
             status = 405 if path_known else 404
             return _Answer(status, dict(_JSON), _json.dumps(body), body, False, None, self.strict)
