@@ -131,10 +131,11 @@ class FakeTalkover(Seeding):
         unknowns: Mode | None = None,
         abilities: Sequence[str] | None = None,
     ) -> None:
-        if unknowns is None:
+        unknowns_seed = seed
+        if unknowns is None:  # from `use_unknowns` (the plugin's --talkover-vary-seeds)
             unknowns, default_seed = default_unknowns()
-            seed = default_seed if seed is None and unknowns == "vary" else seed
-        self.unknowns = Unknowns(unknowns, seed)
+            unknowns_seed = default_seed if default_seed is not None else seed
+        self.unknowns = Unknowns(unknowns, unknowns_seed)
         self.clock = VirtualClock(start, realtime=realtime)
         self.ids = Ids(seed)
         self.router = Router(TABLES)
