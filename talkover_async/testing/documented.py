@@ -75,8 +75,15 @@ SERVER_ERROR_BODIES: dict[str, dict[str, Any]] = {
 }
 
 
-def is_documented(route_key: str, family: str, status: int, code: str | None) -> bool:
+_FLOW_ROUTES = ("PUT /agents/{agent_id}/flow", "POST /agents/{agent_id}/flow/validate")
+
+
+def is_documented(
+    route_key: str, family: str, status: int, code: str | None, shape: str = "flat"
+) -> bool:
     """True when the docs show this error's body (so it is sent exactly, never varied)."""
+    if route_key in _FLOW_ROUTES and shape != "list":
+        return False  # only the flow pages' list body is shown, not field validation
     if code is not None or (route_key, status) in DOCUMENTED_ERRORS:
         return True
     return family == "webhook" and status in (401, 404, 422)

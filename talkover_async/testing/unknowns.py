@@ -130,6 +130,16 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "documented result into an exception in every client, which is a different contract.",
         varies=False,
     ),
+    Unknown(
+        "status.flow_validation",
+        "flows",
+        "Status of an invalid flow on POST /agents/{agent_id}/flow/validate (documented body "
+        "{success: false, errors: [...]}, status not shown)",
+        ("422", "200"),
+        "PUT /agents/{agent_id}/flow answers 422 for the same errors, and the validate page "
+        "says the errors are the same ones. Not varied, like `status.functional_failure`.",
+        varies=False,
+    ),
     # -- shapes of success bodies ------------------------------------------------------
     Unknown(
         "pagination.campaigns",
