@@ -54,6 +54,8 @@ DOCUMENTED_ERRORS: frozenset[tuple[str, int]] = frozenset(
         (VOICE_DEMO, 500),
         ("GET /callback-agents/{agent_id}", 404),
         ("POST /agents/{agent_id}/end-call", 404),
+        # cut off after `{"success": false, ...` with the existing call's details
+        ("POST /campaigns/{campaign_id}/call", 409),
         ("PUT /agents/{agent_id}/flow", 422),
         ("POST /agents/{agent_id}/flow/validate", 422),
     }

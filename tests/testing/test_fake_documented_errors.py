@@ -16,7 +16,7 @@ import pytest
 
 from talkover_async.testing import FakeTalkover, faults
 
-from .conftest import AGENT_BODY, OTHER, TOKEN, LoopbackApi, Resp, campaign_body
+from .conftest import AGENT_BODY, OTHER, SESSION, TOKEN, LoopbackApi, Resp, campaign_body
 
 ANY = object()  # a value the docs elide ("...", a timestamp, an id)
 TEXTS = object()  # a non-empty list of strings
@@ -494,7 +494,16 @@ async def _b3(api: LoopbackApi, fake: FakeTalkover) -> Resp:
     return await api.post("/credits/purchase", {"amount": 25}, token=SESSION_TOKEN)
 
 
-SESSION_TOKEN = "1|fake_test_session"
+SESSION_TOKEN = SESSION
+
+
+@pytest.fixture(params=["honest", "vary-1", "vary-2"])
+def fake(request: pytest.FixtureRequest) -> FakeTalkover:
+    """Documented bodies are sent as documented in every mode (vary never touches them)."""
+    mode, _, seed = request.param.partition("-")
+    fake = FakeTalkover(TOKEN, account_token=SESSION, seed=int(seed or 7), unknowns=mode)
+    fake.add_environment(OTHER)
+    return fake
 
 
 def matches(expected: Any, actual: Any) -> bool:
