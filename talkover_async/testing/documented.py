@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "DOCUMENTED_CODES",
     "DOCUMENTED_ERRORS",
     "FORBIDDEN_MESSAGES",
     "GENERIC_FORBIDDEN",
@@ -27,6 +28,21 @@ VOICE_DEMO = "GET /voice-templates/{voice_template_id}/demo"
 
 INTERNAL_ERROR: dict[str, Any] = {"success": False, "message": "Internal server error."}
 GENERIC_FORBIDDEN = "You are not authorized to perform this action."
+
+#: Every error code the docs mention (overview.md §3.3, calls-campaigns.md §1.2). An E3/E1
+#: body drawn in `vary` mode carries one of these, never one of the fake's own.
+DOCUMENTED_CODES: frozenset[str] = frozenset(
+    {
+        "INVALID_API_KEY", "INVALID_TOKEN", "UNAUTHORIZED", "FORBIDDEN", "VALIDATION_ERROR",
+        "SERVER_ERROR", "AGENT_NOT_FOUND", "TRAINING_NOT_FOUND", "ACTION_NOT_FOUND",
+        "CAMPAIGN_NOT_FOUND", "VOICE_NOT_FOUND", "VOICE_TEMPLATE_NOT_FOUND",
+        "DEMO_GENERATION_FAILED", "AGENT_HAS_ACTIVE_CALLS", "AGENT_IS_PUBLISHED",
+        "INVALID_TRANSITION", "INVALID_AGENT_DIRECTION", "PAYMENT_FAILED",
+        "AUTO_TOPUP_NOT_CONFIGURED", "DID_ALREADY_EXISTS", "DID_IN_USE", "TRUNK_HAS_DIDS",
+        "CONFLICT", "CALL_NOT_ACTIVE", "SFTP_TEST_REQUIRED", "SFTP_IMPORT_IN_PROGRESS",
+        "LOG_NOT_RETRIABLE",
+    }
+)  # fmt: skip
 
 #: (route, status) pairs whose example body the pages show (flat `code` bodies are recognised
 #: by their documented code; the webhook pages' 401/404/422 and the flow pages' 422 by family).

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .documented import is_documented
+from .documented import DOCUMENTED_CODES, is_documented
 from .replies import ApiError
 from .unknowns import Unknowns
 
@@ -63,7 +63,9 @@ def render_error(
     if documented or not unknowns.vary:
         return exc.render("documented")
     key = key or _error_key(exc)
-    index = unknowns.pick(key)
+    # E3/E1 carry a code: only drawn when the docs name one for this error
+    among = None if key == "error.validation" or exc.any_code in DOCUMENTED_CODES else 1
+    index = unknowns.pick(key, among=among)
     if key == "error.validation":
         assert isinstance(exc.errors, Mapping)
         if index == 0:

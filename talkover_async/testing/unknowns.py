@@ -70,8 +70,9 @@ UNKNOWNS: tuple[Unknown, ...] = (
         ("E2 {success: false, message}", "E3 {success: false, message, code}",
          "E1 {success: false, error: {code, message, details}}"),
         "E2 is the shape most endpoint pages show; E3 (flat code) and E1 (the introduction's "
-        "nested form) are documented too. The code used by E3/E1 is the one the page's error "
-        "table lists, else a status code name (SERVER_ERROR, ...); no code is invented.",
+        "nested form) are documented too. E3/E1 carry the code the page's error table lists "
+        "(or a generic documented one: INVALID_TOKEN, VALIDATION_ERROR, CONFLICT, "
+        "SERVER_ERROR...); where the docs name no code for the error, only E2 is sent.",
     ),
     Unknown(
         "error.validation",
@@ -97,7 +98,7 @@ UNKNOWNS: tuple[Unknown, ...] = (
         ("E2 {success: false, message: \"Too Many Attempts.\"} + Retry-After, "
          "X-RateLimit-Limit, X-RateLimit-Remaining",),
         "The introduction says rate-limit headers exist but names none; no 429 body is "
-        "shown. The error body varies with `error.shape`; the header names do not.",
+        "shown, and no code for it: E2 in every mode.",
         varies=False,
     ),
     Unknown(
