@@ -72,7 +72,9 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "E2 is the shape most endpoint pages show; E3 (flat code) and E1 (the introduction's "
         "nested form) are documented too. E3/E1 carry the code the page's error table lists "
         "(or a generic documented one: INVALID_TOKEN, VALIDATION_ERROR, CONFLICT, "
-        "SERVER_ERROR...); where the docs name no code for the error, only E2 is sent.",
+        "SERVER_ERROR...); where the docs name no code for the error, only E2 is sent. The "
+        "Account API routes, whose bodies carry no `success`, answer E5 {message} instead of "
+        "E2.",
     ),
     Unknown(
         "error.validation",
@@ -189,7 +191,8 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "webhooks.event_payload",
         "webhooks",
         "Payloads of real (non-test) agent and campaign events",
-        ("{event, event_id, timestamp, call{...}, context} (the fake's own)",),
+        ("{event, event_id, timestamp, call_id, agent_id, to, from, direction, status, duration, "
+         "is_testing, context, ...} (the fake's own)",),
         "Only `webhook.test` has a documented payload; `context` is documented to be echoed.",
         varies=False,
     ),
@@ -228,8 +231,8 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "states.release_requests",
         "phone numbers",
         "Release request outcomes",
-        ("approved (seen) or rejected (not seen) with `resolved_at`; the number is removed "
-         "when approved",),
+        ("approved (seen) or rejected (not seen), with resolved_at; an approved number leaves "
+         "the environment",),
         "The pt-br list shows `pending` and `approved` only; what a rejection looks like and "
         "what happens to an approved number are not documented.",
         varies=False,
