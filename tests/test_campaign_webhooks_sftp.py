@@ -637,6 +637,7 @@ def test_operations_and_decode() -> None:
 # --- end to end against the in-memory fake ----------------------------------------------
 
 
+@pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
 async def test_webhooks_and_sftp_against_the_fake() -> None:
     from talkover_async.testing import FakeTalkover
 

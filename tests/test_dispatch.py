@@ -352,6 +352,7 @@ def check_faulty_run(fake: FakeTalkover, results: list[Any], n: int) -> None:
     assert any(r.maybe_placed for r in results) and any(r.placed for r in results)
 
 
+@pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
 async def test_a_thousand_specs_with_faults_of_every_kind(tmp_path: Path) -> None:
     fake = FakeTalkover.demo(token=TOKEN)
     chaos = fake.faults.random(0.2, seed=11, route=CALL_ROUTE)
@@ -372,6 +373,7 @@ async def test_a_thousand_specs_with_faults_of_every_kind(tmp_path: Path) -> Non
         assert record["maybe_placed"] == result.maybe_placed
 
 
+@pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
 async def test_faults_over_loopback(tmp_path: Path) -> None:
     fake = FakeTalkover.demo(token=TOKEN)
     chaos = fake.faults.random(0.2, seed=5, route=CALL_ROUTE)
@@ -387,6 +389,7 @@ async def test_faults_over_loopback(tmp_path: Path) -> None:
     check_faulty_run(fake, results, 300)
 
 
+@pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
 async def test_interrupted_dispatch_resumes_and_each_number_is_seen_once(tmp_path: Path) -> None:
     fake = FakeTalkover.demo(token=TOKEN)
     fake.faults.add(CALL_ROUTE, faults.latency(0.01), times=None)  # keep requests in flight

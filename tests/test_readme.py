@@ -18,6 +18,7 @@ BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re
 
 
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
+@pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
 async def test_readme_python_block_runs(index: int, tmp_path: pathlib.Path) -> None:
     token = "talq_readme_example_token"
     fake = FakeTalkover.demo(token=token)

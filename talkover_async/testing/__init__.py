@@ -10,12 +10,13 @@ from .catalog import AGENT_EVENTS, CAMPAIGN_EVENTS, EMMA, JAMES
 from .clock import VirtualClock
 from .delivery import SIGNATURE_HEADER, WebhookSink, sign
 from .fake import DEFAULT_ACCOUNT_TOKEN, DEFAULT_TOKEN, FakeTalkover, Outcome
-from .faults import Fault, FaultKind, Faults, RandomFault
+from .faults import Fault, FaultKind, Faults, RandomFault, ServerError
 from .journal import Journal, JournalEntry, RequestView
 from .lifecycle import CallTiming
 from .replies import ApiError, Reply
 from .server import serve_fake
 from .state import Account, Agent, Call, Campaign, CampaignCall, DeliveryLog, Environment, Webhook
+from .unknowns import UNKNOWNS, Unknown, Unknowns, use_unknowns
 
 __all__ = [
     "AGENT_EVENTS",
@@ -44,10 +45,15 @@ __all__ = [
     "Reply",
     "RequestView",
     "SIGNATURE_HEADER",
+    "ServerError",
+    "UNKNOWNS",
+    "Unknown",
+    "Unknowns",
     "VirtualClock",
     "Webhook",
     "WebhookSink",
     "faults",
     "serve_fake",
     "sign",
+    "use_unknowns",
 ]

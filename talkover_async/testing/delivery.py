@@ -23,6 +23,7 @@ import aiohttp
 
 from .. import _json
 from ..webhooks.signing import SIGNATURE_HEADER, sign
+from .shaping import header_casing
 from .state import DeliveryLog, Webhook
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ class Deliverer:
                 headers[str(item["key"])] = str(item.get("value", ""))
         if hook.webhook_secret:
             headers[SIGNATURE_HEADER] = sign(body, hook.webhook_secret)
+        headers = header_casing(self.fake.unknowns, headers, canonical=False)
         log = DeliveryLog(
             id=self.fake.ids.new(),
             webhook_id=hook.id,

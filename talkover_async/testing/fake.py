@@ -18,7 +18,7 @@ import inspect
 import math
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -30,6 +30,7 @@ from ..http import Request, Response
 from .catalog import EMMA, phone_number, voice_template
 from .clock import VirtualClock
 from .delivery import Deliverer, WebhookSink
+from .documented import FORBIDDEN_MESSAGES, GENERIC_FORBIDDEN, SERVER_ERROR_BODIES, allows
 from .faults import GATEWAY_PAGE as _GATEWAY_PAGE
 from .faults import GATEWAY_REASONS as _GATEWAY_REASONS
 from .faults import (
@@ -41,6 +42,7 @@ from .faults import (
     RateLimited,
     ResetAfter,
     ResetBefore,
+    ServerError,
     Status,
     Truncated,
     kind_name,
@@ -50,7 +52,10 @@ from .lifecycle import OUTCOMES, CallTiming, Engine
 from .replies import ERROR_STYLES, ApiError, ErrorStyle, Reply
 from .routes import TABLES
 from .routing import Ctx, Route, Router
+from .seeding import Seeding
+from .shaping import render_error, shape_reply
 from .state import Account, Agent, Call, Campaign, DeliveryLog, Environment, Ids
+from .unknowns import Mode, Unknowns, default_unknowns
 
 __all__ = ["DEFAULT_ACCOUNT_TOKEN", "DEFAULT_TOKEN", "FakeTalkover", "Outcome"]
 
@@ -89,7 +94,7 @@ def _env_id(env: Environment | None) -> str | None:
     return env.id if env is not None else None
 
 
-class FakeTalkover:
+class FakeTalkover(Seeding):
     """The fake API. Call it with a `talkover_async.http.Request` (it is the handler of a
     `MockTransport`), or serve it with `serve_fake`.
 
@@ -101,6 +106,13 @@ class FakeTalkover:
     (`"documented"`) or forces `"nested"` (E1), `"flat"` (E3) or `"plain"` (E2). `seed` makes
     ids reproducible; `start` sets the virtual start instant; `realtime` lets the clock follow
     the wall clock as requests arrive.
+
+    `unknowns` decides what the fake does where the docs are silent (`unknowns.py` lists every
+    such choice): `"honest"` (default) always makes the listed default choice; `"vary"` draws
+    one of the documented alternatives per request from `random.Random(seed)`. Left unset, it
+    follows `use_unknowns(...)` (the pytest plugin's `--talkover-vary-seeds`). `abilities`
+    scopes the first environment token (`["read"]`, `["*"]`, route keys; see
+    `add_environment`).
     """
 
     def __init__(
@@ -116,7 +128,14 @@ class FakeTalkover:
         start: datetime | None = None,
         realtime: bool = False,
         balance: float = 100.0,
+        unknowns: Mode | None = None,
+        abilities: Sequence[str] | None = None,
     ) -> None:
+        unknowns_seed = seed
+        if unknowns is None:  # from `use_unknowns` (the plugin's --talkover-vary-seeds)
+            unknowns, default_seed = default_unknowns()
+            unknowns_seed = default_seed if default_seed is not None else seed
+        self.unknowns = Unknowns(unknowns, unknowns_seed)
         self.clock = VirtualClock(start, realtime=realtime)
         self.ids = Ids(seed)
         self.router = Router(TABLES)
@@ -158,7 +177,7 @@ class FakeTalkover:
                 }
             ],
         )
-        first = self.add_environment(token, name="Default")
+        first = self.add_environment(token, name="Default", abilities=abilities)
         self.account.user["current_environment_id"] = first.id
 
     # -- configuration -----------------------------------------------------------------
@@ -174,16 +193,33 @@ class FakeTalkover:
             raise ValueError(f"error_style must be one of {ERROR_STYLES}")
         self._error_style = value
 
-    def add_environment(self, token: str, *, name: str | None = None) -> Environment:
-        """Honour another environment token, with its own empty data and one voice number."""
+    def add_environment(
+        self, token: str, *, name: str | None = None, abilities: Sequence[str] | None = None
+    ) -> Environment:
+        """Honour another environment token, with its own empty data and one voice number.
+
+        `abilities` scopes the token (the docs document no scopes for environment tokens: this
+        is the fake's own model, the same as personal access tokens'): None or `["*"]` allow
+        everything, `"read"` allows GET requests, and a route key such as
+        `"DELETE /agents/{agent_id}"` allows that route. Other calls answer the documented 403.
+        """
         if token in self._envs:
             raise ValueError("an environment with this token exists")
         index = len(self._envs)
-        env = Environment(token=token, id=self.ids.new(), name=name or f"Environment {index + 1}")
+        env = Environment(
+            token=token,
+            id=self.ids.new(),
+            name=name or f"Environment {index + 1}",
+            abilities=tuple(abilities) if abilities is not None else None,
+        )
         number = phone_number(self.ids.new(), f"+1415555{index:04d}", self.clock.iso())
         env.phone_numbers[number["id"]] = number
         self._envs[token] = env
         return env
+
+    def scope(self, token: str, abilities: Sequence[str] | None) -> None:
+        """Change what an environment token may do (None: everything)."""
+        self._envs[token].abilities = tuple(abilities) if abilities is not None else None
 
     def state(self, token: str | None = None) -> Environment:
         """The environment of `token` (the first one by default)."""
@@ -375,7 +411,7 @@ class FakeTalkover:
         answer = None
         if kind is None or kind.processed:
             answer = await self._process(view, route, params, path_known)
-        outcome = self._outcome(kind, answer)
+        outcome = self._outcome(kind, answer, route.key if route else None)
         self.journal.record(
             JournalEntry(
                 seq=len(self.journal) + 1,
@@ -399,7 +435,9 @@ class FakeTalkover:
         )
         return outcome
 
-    def _outcome(self, kind: FaultKind | None, answer: _Answer | None) -> Outcome:
+    def _outcome(
+        self, kind: FaultKind | None, answer: _Answer | None, route_key: str | None = None
+    ) -> Outcome:
         if kind is None or isinstance(kind, Latency):
             assert answer is not None
             return Outcome("respond", answer.status, answer.headers, answer.body)
@@ -415,6 +453,12 @@ class FakeTalkover:
                 else dict(kind.headers)
             )
             return Outcome("respond", kind.status, headers, raw)
+        if isinstance(kind, ServerError):
+            documented = SERVER_ERROR_BODIES.get(route_key or "")
+            if documented is None:
+                error = ApiError(500, "Internal server error.", table_code="SERVER_ERROR")
+                documented = render_error(self.unknowns, error, documented=False, key="error.500")
+            return Outcome("respond", 500, dict(_JSON), _json.dumps(documented))
         if isinstance(kind, RateLimited):
             body = _json.dumps({"success": False, "message": "Too Many Attempts."})
             headers = {**_JSON, "Retry-After": str(kind.retry_after)}
@@ -436,7 +480,6 @@ class FakeTalkover:
             body = {
                 "success": False,
                 "message": f"FakeTalkover has no route {view.method} {view.path}",
-                "code": "FAKE_UNKNOWN_ROUTE",
             }
             status = 405 if path_known else 404
             return _Answer(status, dict(_JSON), _json.dumps(body), body, False, None, self.strict)
@@ -446,32 +489,44 @@ class FakeTalkover:
             if route.auth == "environment":
                 env = self._authenticate_environment(view, route)
                 headers.update(self._rate_limit(env.id))
+                self._authorize(route, env.abilities)
             elif route.auth == "account":
-                self._authenticate_account(view, route)
+                abilities = self._authenticate_account(view, route)
                 headers.update(self._rate_limit("account"))
+                self._authorize(route, abilities)
             body = self._parse_body(view)
         except ApiError as exc:
-            return self._error(exc, headers, env, processed=False)
+            return self._error(exc, headers, env, route, processed=False)
         ctx = Ctx(self, route, view, params, body, env)
         try:
             result = route.handler(ctx)
             reply = await result if inspect.isawaitable(result) else result
         except ApiError as exc:
-            return self._error(exc, headers, env, processed=True)
+            return self._error(exc, headers, env, route, processed=True)
         except Exception:
             self.internal_errors.append(traceback.format_exc())
             failure = {"success": False, "message": "Internal server error."}
             return _Answer(500, headers, _json.dumps(failure), failure, True, _env_id(env))
         assert isinstance(reply, Reply)
         headers.update(reply.headers)
+        reply_body = shape_reply(self.unknowns, route, reply.body)
         return _Answer(
-            reply.status, headers, _json.dumps(reply.body), reply.body, True, _env_id(env)
+            reply.status, headers, _json.dumps(reply_body), reply_body, True, _env_id(env)
         )
 
     def _error(
-        self, exc: ApiError, headers: dict[str, str], env: Environment | None, *, processed: bool
+        self,
+        exc: ApiError,
+        headers: dict[str, str],
+        env: Environment | None,
+        route: Route,
+        *,
+        processed: bool,
     ) -> _Answer:
-        body = exc.render(self._error_style)
+        if self._error_style != "documented":
+            body = exc.render(self._error_style)
+        else:
+            body = render_error(self.unknowns, exc, route=route)
         return _Answer(
             exc.status, {**headers, **exc.headers}, _json.dumps(body), body, processed,
             _env_id(env),
@@ -492,15 +547,23 @@ class FakeTalkover:
             raise self._unauthorized(route, token)
         return env
 
-    def _authenticate_account(self, view: RequestView, route: Route) -> None:
+    def _authenticate_account(self, view: RequestView, route: Route) -> list[str] | None:
+        """Accept the session token (no limits) or a live personal access token (its
+        `abilities`)."""
         token = view.token
         if token is not None and token in self.account.session_tokens:
-            return
+            return None
         for pat in self.account.api_tokens.values():
             if token is not None and pat["_value"] == token and not pat["_revoked"]:
                 pat["last_used_at"] = self.clock.iso()
-                return
+                return list(pat["abilities"])
         raise self._unauthorized(route, token)
+
+    def _authorize(self, route: Route, abilities: Sequence[str] | None) -> None:
+        if allows(abilities, route.method, route.key):
+            return
+        message = FORBIDDEN_MESSAGES.get(route.key, GENERIC_FORBIDDEN)
+        raise ApiError(403, message, table_code="UNAUTHORIZED")
 
     def _rate_limit(self, key: str) -> dict[str, str]:
         limit = self.rate_limit_per_minute

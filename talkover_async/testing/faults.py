@@ -11,6 +11,8 @@ Each kind says whether the request is processed (its side effect happens) before
 | `latency(s)`    | yes       | sleeps `s`, then answers      | same                             |
 | `status(...)`   | no*       | answers the status and body   | same                             |
 | `rate_limited`  | no        | 429 + `Retry-After`           | same                             |
+| `server_error`  | no*       | 500 + the route's documented  | same                             |
+|                 |           | server-error body             |                                  |
 | `reset_before`  | no        | raises `ConnectionResetError` | closes the socket, no answer     |
 | `reset_after`   | yes       | raises `ConnectionResetError` | closes the socket, no answer     |
 | `truncated`     | yes       | the real answer, body cut     | same                             |
@@ -45,6 +47,7 @@ __all__ = [
     "RandomFault",
     "RateLimited",
     "ResetAfter",
+    "ServerError",
     "ResetBefore",
     "Status",
     "Truncated",
@@ -55,6 +58,7 @@ __all__ = [
     "rate_limited",
     "reset_after",
     "reset_before",
+    "server_error",
     "status",
     "timeout",
     "truncated",
@@ -90,6 +94,15 @@ class Status:
     status: int = 500
     body: Any = None
     headers: Mapping[str, str] = attrs.field(factory=dict)
+    processed: bool = False
+
+
+@attrs.frozen
+class ServerError:
+    """500 with the documented server-error body of the route (`{"error": "..."}` on the voice
+    demo, `{"success": false, "message": "Internal server error."}` on the delete pages that
+    show it; elsewhere the choice `error.500` of `unknowns.py`)."""
+
     processed: bool = False
 
 
@@ -143,7 +156,10 @@ class Hang:
     hang: float = 300.0
 
 
-FaultKind = Latency | Status | RateLimited | ResetBefore | ResetAfter | Truncated | Html | Hang
+FaultKind = (
+    Latency | Status | ServerError | RateLimited | ResetBefore | ResetAfter | Truncated | Html
+    | Hang
+)
 
 
 def latency(seconds: float = 0.05) -> Latency:
@@ -162,6 +178,11 @@ def status(
     return Status(
         code, INTERNAL_ERROR_BODY if body is None else body, dict(headers or {}), processed
     )
+
+
+def server_error(*, processed: bool = False) -> ServerError:
+    """A 500 with the route's documented server-error body."""
+    return ServerError(processed)
 
 
 def rate_limited(retry_after: int = 1) -> RateLimited:
@@ -197,6 +218,7 @@ def timeout(*, processed: bool = True, seconds: float = 0.0, hang: float = 300.0
 _NAMES: dict[type, str] = {
     Latency: "latency",
     Status: "status",
+    ServerError: "server_error",
     RateLimited: "rate_limited",
     ResetBefore: "reset_before",
     ResetAfter: "reset_after",
@@ -220,7 +242,7 @@ def parse_kind(kind: FaultKind | str) -> FaultKind:
     factories: dict[str, Callable[[], FaultKind]] = {
         "latency": latency,
         "status": status,
-        "server_error": status,
+        "server_error": server_error,
         "rate_limited": rate_limited,
         "reset_before": reset_before,
         "reset_after": reset_after,

@@ -41,7 +41,7 @@ def page_params(
             per_page = min(int(raw_per_page), maximum)
     if errors:
         raise ApiError(
-            422, INVALID_DATA, code="VALIDATION_ERROR", table_code="VALIDATION_ERROR", errors=errors
+            422, INVALID_DATA, table_code="VALIDATION_ERROR", shape="laravel", errors=errors
         )
     return page, per_page
 

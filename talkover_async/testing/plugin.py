@@ -11,6 +11,12 @@ Talkover, without a network or a bill.
 Opt out of strictness per test with `@pytest.mark.talkover(strict=False)`, or for the whole
 run with the ini option `talkover_strict = false`. The async fixtures need pytest-asyncio;
 without it only `talkover_fake` is provided.
+
+`pytest --talkover-vary-seeds=N` runs every test that uses these fixtures (or the
+`talkover_unknowns` fixture) N times, with fakes in `unknowns="vary"` mode seeded 0..N-1 (test
+ids end in `talkover_vary_seed<i>`): a suite that passes does not depend on the fake's
+guesses where the API docs are silent. Fakes built directly with `FakeTalkover(...)` inside
+such a test follow the same mode and seed.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from typing import Any
 
 import pytest
 
+from .unknowns import Mode, use_unknowns
+
 __all__ = ["TOKEN"]
 
 #: The environment token the fixtures' fake accepts and their clients send.
@@ -27,7 +35,14 @@ TOKEN = "talq_pytest_fake_token"  # noqa: S105 - a fake's token, not a secret
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Register the `talkover_strict` ini option."""
+    """Register `--talkover-vary-seeds` and the `talkover_strict` ini option."""
+    parser.addoption(
+        "--talkover-vary-seeds",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run tests using the talkover fake under unknowns='vary' with seeds 0..N-1",
+    )
     parser.addini(
         "talkover_strict",
         "fail tests that hit unknown fake routes or leave faults unused (default true)",
@@ -41,6 +56,31 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "talkover(strict=True): options for the talkover_async fake fixtures"
     )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """With `--talkover-vary-seeds=N`, parametrize `talkover_unknowns` over N seeds."""
+    if "talkover_unknowns" not in metafunc.fixturenames:
+        return
+    seeds = int(metafunc.config.getoption("talkover_vary_seeds") or 0)
+    if seeds < 0:
+        raise pytest.UsageError("--talkover-vary-seeds must be >= 0")
+    if seeds:
+        metafunc.parametrize(
+            "talkover_unknowns",
+            [("vary", seed) for seed in range(seeds)],
+            ids=[f"talkover_vary_seed{seed}" for seed in range(seeds)],
+            indirect=True,
+        )
+
+
+@pytest.fixture
+def talkover_unknowns(request: pytest.FixtureRequest) -> Iterator[tuple[Mode, int | None]]:
+    """`(mode, seed)` of the fakes in this test (`("honest", None)` unless the run has
+    `--talkover-vary-seeds`); fakes built without `unknowns=` during the test use it."""
+    param: tuple[Mode, int | None] = getattr(request, "param", ("honest", None))
+    with use_unknowns(*param):
+        yield param
 
 
 def _strict(request: pytest.FixtureRequest) -> bool:
@@ -57,7 +97,11 @@ def talkover_token() -> str:
 
 
 @pytest.fixture
-def talkover_fake(request: pytest.FixtureRequest, talkover_token: str) -> Iterator[Any]:
+def talkover_fake(
+    request: pytest.FixtureRequest,
+    talkover_token: str,
+    talkover_unknowns: tuple[Mode, int | None],
+) -> Iterator[Any]:
     """A fresh fake Talkover API; checked for unexpected routes and unused faults."""
     from .fake import FakeTalkover
 

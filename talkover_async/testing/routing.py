@@ -185,14 +185,19 @@ class Ctx:
         """ISO text for now (or `seconds`)."""
         return self.fake.clock.iso(seconds, micro=micro)
 
+    def created(self) -> int:
+        """The status of a create whose page shows none (`status.create` in `unknowns.py`)."""
+        return 201 if self.fake.unknowns.pick("status.create") == 1 else 200
+
     def new_id(self) -> str:
         """A fresh uuid4 string."""
         return self.fake.ids.new()
 
     @property
     def shape(self) -> ErrorShape:
-        """Validation error shape for this route (Laravel on webhook routes)."""
-        return "laravel" if self.route.family in ("webhook", "account") else "flat"
+        """Validation error shape: Laravel E4 everywhere (the only documented field-validation
+        body; see `unknowns.py`, `error.validation`)."""
+        return "laravel"
 
     def check(self, body: Mapping[str, Any] | None = None) -> Checker:
         """A validator for the body (or another mapping) with this route's error shape."""

@@ -244,6 +244,7 @@ class Environment:
     auto_topup: dict[str, Any] = attrs.field(factory=dict)
     topup_history: list[dict[str, Any]] = attrs.field(factory=list)
     allow_custom_sip_trunks: bool = True
+    abilities: tuple[str, ...] | None = None
     requests: deque[float] = attrs.field(factory=deque)
 
     def active_calls(self, agent_id: str | None = None) -> list[Call]:

@@ -233,7 +233,6 @@ class Checker:
                 422,
                 INVALID_DATA,
                 table_code="VALIDATION_ERROR",
-                code="VALIDATION_ERROR" if self.shape == "flat" else None,
                 shape=self.shape,
                 errors=self.errors,
             )

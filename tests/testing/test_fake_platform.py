@@ -63,7 +63,7 @@ async def test_sip_trunks_and_dids(api: Api, fake: FakeTalkover) -> None:
         "password": "p",
     }
     created = await api.post("/sip-trunks", body)
-    assert created.status == 201
+    assert created.status in (200, 201)
     trunk = created.data
     assert trunk["transport"] == "tls" and trunk["port"] == 5061
     assert trunk["is_active"] is False and trunk["is_verified"] is False
@@ -91,7 +91,7 @@ async def test_sip_trunks_and_dids(api: Api, fake: FakeTalkover) -> None:
     assert health["is_healthy"] is False and health["error"] == "Connection timeout"
 
     did = await api.post(f"{base}/dids", {"country_code": "US", "number": "+15551234567"})
-    assert did.status == 201
+    assert did.status in (200, 201)
     assert did.data == {
         "id": did.data["id"],
         "number": "+15551234567",
@@ -204,7 +204,7 @@ async def test_auto_topup_and_credits(api: Api, fake: FakeTalkover) -> None:
 
 async def test_personal_access_tokens_and_user(api: Api, fake: FakeTalkover) -> None:
     created = await api.post("/user/api-tokens", {"name": "ci"}, token=SESSION)
-    assert created.status == 201
+    assert created.status in (200, 201)
     assert list(created.json) == ["data"]
     assert created.data["abilities"] == ["*"]
     listed = await api.get("/user/api-tokens", token=SESSION)

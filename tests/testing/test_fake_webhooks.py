@@ -35,7 +35,7 @@ async def add_hook(api: Api, agent_id: str, url: str, **overrides: object) -> di
         **overrides,
     }
     resp = await api.post(f"/agents/{agent_id}/webhooks", body)
-    assert resp.status == 201, resp
+    assert resp.status in (200, 201), resp
     return resp.data  # type: ignore[no-any-return]
 
 
@@ -219,7 +219,9 @@ async def test_failed_deliveries_are_retried_and_logged(
     assert page.json["pagination"] == {"current_page": 1, "per_page": 2, "total": 3, "last_page": 2}
     newest = page.data[0]
     assert newest["attempt"] == 3 and newest["status"] == "failed" and newest["error"] == "HTTP 500"
-    assert newest["request_payload"]["event"] == "event_phone_call_started"
+    assert newest["event"] == "event_phone_call_started"
+    # the documented request_payload form (list-webhook-logs): {call_id, duration}
+    assert newest["request_payload"] == {"call_id": fake.calls[0].id, "duration": 0}
 
     retried = await api.post(f"{base}/logs/{newest['id']}/retry")
     assert retried.json["message"] == "Webhook retry queued successfully"
@@ -246,7 +248,7 @@ async def test_non_loopback_urls_are_never_contacted(
     assert logs[0].status == "failed" and logs[0].http_status is None
     assert "not a loopback host" in (logs[0].error or "")
     test = await api.post(f"/agents/{agent_id}/webhooks/{hook['id']}/test")
-    assert test.status == 422 and test.json["code"] == "WEBHOOK_DELIVERY_FAILED"
+    assert test.status == 422 and "code" not in test.json
 
 
 async def test_in_process_sink_and_disabled_hooks(
@@ -322,7 +324,7 @@ async def test_campaign_webhooks(
             ],
         },
     )
-    assert created.status == 201
+    assert created.status in (200, 201)
     assert list(created.data) == [
         "id",
         "campaign_id",

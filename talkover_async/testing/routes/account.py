@@ -48,7 +48,7 @@ def create_token(ctx: Ctx) -> Reply:
     ctx.account.api_tokens[str(number)] = token
     data = {k: token[k] for k in ("id", "name", "abilities")}
     data.update(token=value, created_at=token["created_at"])
-    return Reply({"data": data}, 201)
+    return Reply({"data": data}, ctx.created())
 
 
 @routes.delete("/user/api-tokens/{token_id}", **ACCOUNT)

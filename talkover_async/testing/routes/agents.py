@@ -159,7 +159,7 @@ def create_agent(ctx: Ctx) -> Reply:
         settings=dict(ctx.body),
     )
     ctx.env.agents[agent.id] = agent
-    return ok(agent_json(ctx, agent), "Agent created successfully", status=201)
+    return ok(agent_json(ctx, agent), "Agent created successfully", status=ctx.created())
 
 
 @routes.put("/agents/{agent_id}/knowledge")
@@ -273,8 +273,8 @@ def publish(ctx: Ctx) -> Reply:
         raise ApiError(
             422,
             "Agent is not ready to publish.",
-            code="VALIDATION_ERROR",
             table_code="VALIDATION_ERROR",
+            shape="laravel",
             errors=missing,
         )
     agent.current_status = "published"
@@ -296,11 +296,15 @@ def delete_agent(ctx: Ctx) -> Reply:
     agent = ctx.agent()
     if agent.is_published:
         raise ApiError(
-            409, "Agent must be unpublished before it can be deleted.", code="AGENT_IS_PUBLISHED"
+            409,
+            "Agent must be unpublished before it can be deleted.",
+            table_code="AGENT_IS_PUBLISHED",
         )
     if ctx.env.active_calls(agent.id):
         raise ApiError(
-            409, "Cannot delete agent while it has active calls.", code="AGENT_HAS_ACTIVE_CALLS"
+            409,
+            "Cannot delete agent while it has active calls.",
+            table_code="AGENT_HAS_ACTIVE_CALLS",
         )
     env = ctx.env
     del env.agents[agent.id]
@@ -341,7 +345,7 @@ def advanced_settings(ctx: Ctx) -> Reply:
     enable = c.boolean("enable_initial_message_cache")
     c.done()
     if enable and not _eligibility(ctx, agent)["eligible"]:
-        raise ApiError(422, "Agent is not eligible for optimized costs.", code="NOT_ELIGIBLE")
+        raise ApiError(422, "Agent is not eligible for optimized costs.")
     if enable is not None:
         agent.advanced_settings["enable_initial_message_cache"] = enable
     _touch(ctx, agent)

@@ -1,21 +1,52 @@
 """Callback agents: inbound agents answering return calls for outbound ones (agents.md §6).
 
-The fake routes no inbound calls, so callback statistics are always zero.
+Inbound calls come from `fake.ring(number, caller=...)`. An inbound call to a callback agent
+is a callback of the source agent that called the caller in the 30 days before (the latest
+such call), answered once it was answered; without such a call it is unmatched (the window
+and "answered" are the fake's choices: `states.inbound_calls` in `unknowns.py`).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..replies import ApiError, Reply, ok
 from ..routing import Ctx, RouteTable
-from ..state import Agent
+from ..state import Agent, Call, Environment
 
 __all__ = ["routes"]
 
 routes = RouteTable()
 TRIGGER_STATUSES = ("no_answer", "voicemail", "busy", "failed", "completed")
+MATCH_WINDOW = 30 * 86400.0
+
+
+def callbacks(
+    env: Environment, agent: Agent, start: float | None = None, end: float | None = None
+) -> list[tuple[Call, str | None]]:
+    """Inbound calls answered by callback `agent` (created in `[start, end)`), each with the
+    source agent it is a callback of (None: unmatched)."""
+    sources = set(agent.callback_source_ids or [])
+    out: list[tuple[Call, str | None]] = []
+    for call in sorted(env.calls.values(), key=lambda c: c.seq):
+        if call.agent_id != agent.id or call.direction != "inbound":
+            continue
+        if (start is not None and call.created_at < start) or (
+            end is not None and call.created_at >= end
+        ):
+            continue
+        earlier = [
+            c
+            for c in env.calls.values()
+            if c.agent_id in sources
+            and c.direction == "outbound"
+            and c.to == call.from_
+            and call.created_at - MATCH_WINDOW <= c.created_at <= call.created_at
+        ]
+        latest = max(earlier, key=lambda c: (c.created_at, c.seq), default=None)
+        out.append((call, latest.agent_id if latest is not None else None))
+    return out
 
 
 def _sources(ctx: Ctx, field: str = "source_agent_ids") -> list[str]:
@@ -111,18 +142,34 @@ def callback_stats(ctx: Ctx) -> Reply:
     if date.fromisoformat(period["end"]) < date.fromisoformat(period["start"]):
         c.fail("end_date", "The end date field must be a date after or equal to start date.")
         c.done()
-    by_source: list[dict[str, Any]] = []
+    clock = ctx.fake.clock
+    start_s = (_midnight(period["start"]) - clock.start).total_seconds()
+    end_s = (_midnight(period["end"]) + timedelta(days=1) - clock.start).total_seconds()
+    counts: dict[str, int] = {}
+    received = answered = unmatched = 0
     for agent in ctx.env.agents.values():
-        for source_id in agent.callback_source_ids or []:
-            source = ctx.env.agents.get(source_id)
-            by_source.append(
-                {"source_agent_id": source_id, "name": source.name if source else None, "count": 0}
-            )
+        if agent.callback_source_ids is None:
+            continue
+        for source_id in agent.callback_source_ids:
+            counts.setdefault(source_id, 0)
+        for call, matched in callbacks(ctx.env, agent, start_s, end_s):
+            if matched is None:
+                unmatched += 1
+                continue
+            received += 1
+            answered += call.answered_at is not None
+            counts[matched] = counts.get(matched, 0) + 1
+    by_source: list[dict[str, Any]] = []
+    for source_id, count in counts.items():
+        source = ctx.env.agents.get(source_id)
+        by_source.append(
+            {"source_agent_id": source_id, "name": source.name if source else None, "count": count}
+        )
     data = {
         "period": period,
-        "total_callbacks_received": 0,
-        "callbacks_answered": 0,
-        "callbacks_unmatched": 0,
+        "total_callbacks_received": received,
+        "callbacks_answered": answered,
+        "callbacks_unmatched": unmatched,
         "callbacks_by_source_agent": by_source,
     }
     return ok(data)
@@ -137,6 +184,7 @@ def get_callback_agent(ctx: Ctx) -> Reply:
         for s in (ctx.env.agents.get(i) for i in agent.callback_source_ids or [])
         if s is not None
     ]
+    matched = [call for call, source in callbacks(ctx.env, agent) if source is not None]
     data = {
         "agent": {
             "id": agent.id,
@@ -145,7 +193,10 @@ def get_callback_agent(ctx: Ctx) -> Reply:
             "current_status": agent.current_status,
         },
         "source_agents": sources,
-        "stats": {"total_callbacks_received": 0, "callbacks_answered": 0},
+        "stats": {
+            "total_callbacks_received": len(matched),
+            "callbacks_answered": sum(1 for c in matched if c.answered_at is not None),
+        },
     }
     return ok(data)
 
@@ -178,3 +229,7 @@ def check_constraints(ctx: Ctx) -> Reply:
             errors=problems,
         )  # fmt: skip
     return ok(message="Configuration is valid")
+
+
+def _midnight(day: str) -> datetime:
+    return datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)

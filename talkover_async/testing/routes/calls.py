@@ -84,16 +84,14 @@ def make_call(ctx: Ctx) -> Reply:
     c.done()
     if not agent.is_published:
         raise ApiError(
-            400, "Agent must be published before it can place calls.", code="AGENT_NOT_PUBLISHED"
-        )
+            400, "Agent must be published before it can place calls.")
     if agent.direction != "outbound":
         raise ApiError(
             400,
             "Agent must have direction=outbound to place calls.",
-            code="INVALID_AGENT_DIRECTION",
         )
     if not is_testing and ctx.account.balance <= 0:
-        raise ApiError(402, "Insufficient credits to place this call.", code="INSUFFICIENT_CREDITS")
+        raise ApiError(402, "Insufficient credits to place this call.")
     call = ctx.fake.engine.place_call(
         ctx.env,
         agent,

@@ -264,7 +264,7 @@ def create_campaign(ctx: Ctx) -> Reply:
     config = {**DEFAULTS, **values}
     campaign = Campaign(ctx.new_id(), config, ctx.now, ctx.now)
     ctx.env.campaigns[campaign.id] = campaign
-    return ok(campaign_json(ctx, campaign, "create"), status=201)
+    return ok(campaign_json(ctx, campaign, "create"), status=ctx.created())
 
 
 @routes.get("/campaigns/{campaign_id}")
@@ -280,7 +280,7 @@ def update_campaign(ctx: Ctx) -> Reply:
     values = _check_fields(ctx, ctx.check(), partial=True)
     agent_changes = values.get("agent_id") not in (None, campaign.config.get("agent_id"))
     if agent_changes and _has_live_calls(ctx, campaign):
-        raise ApiError(409, "Campaign has active calls in progress", code="CONFLICT")
+        raise ApiError(409, "Campaign has active calls in progress", table_code="CONFLICT")
     campaign.config.update(values)
     campaign.updated_at = ctx.now
     return ok(campaign_json(ctx, campaign, "update"))
@@ -316,7 +316,7 @@ def update_status(ctx: Ctx) -> Reply:
         raise ApiError(
             400,
             f"Cannot change campaign status from {campaign.status} to {status}.",
-            code="INVALID_TRANSITION",
+            table_code="INVALID_TRANSITION",
         )
     campaign.status = status
     campaign.updated_at = ctx.now
@@ -342,7 +342,7 @@ def campaign_call(ctx: Ctx) -> Reply:
     c.done()
     if campaign.status in ("completed", "cancelled"):
         raise ApiError(
-            409, f"Campaign is {campaign.status} and accepts no new calls.", code="CONFLICT"
+            409, f"Campaign is {campaign.status} and accepts no new calls."
         )
     if not allow_duplicates:
         for other in _calls_of(ctx, campaign):
@@ -350,7 +350,6 @@ def campaign_call(ctx: Ctx) -> Reply:
                 raise ApiError(
                     409,
                     "This number already has a call in this campaign.",
-                    code="CONFLICT",
                     details={"existing_call": _cc_json(ctx, other)},
                 )
     delay = int(campaign.config.get("initial_call_delay") or 0)
@@ -452,7 +451,7 @@ def create_sftp(ctx: Ctx) -> Reply:
     }
     ctx.env.sftp[campaign.id] = config
     data = {k: config[k] for k in ("id", "campaign_id", "host", "is_enabled", "created_at")}
-    return ok(data, status=201)
+    return ok(data, status=ctx.created())
 
 
 @routes.get("/campaigns/{campaign_id}/sftp")

@@ -57,7 +57,9 @@ def _dids(ctx: Ctx, trunk: dict[str, Any]) -> list[dict[str, Any]]:
 def _activation_check(trunk: dict[str, Any], values: dict[str, Any]) -> None:
     if values.get("is_active") and not trunk.get("is_verified"):
         raise ApiError(
-            422, "SIP trunk must be verified before it can be activated.", code="VALIDATION_ERROR"
+            422,
+            "SIP trunk must be verified before it can be activated.",
+            table_code="VALIDATION_ERROR",
         )
 
 
@@ -65,7 +67,7 @@ def _activation_check(trunk: dict[str, Any], values: dict[str, Any]) -> None:
 def create_trunk(ctx: Ctx) -> Reply:
     """Register a trunk (plans without `allow_custom_sip_trunks` answer 403)."""
     if not ctx.env.allow_custom_sip_trunks:
-        raise ApiError(403, "Your plan does not allow custom SIP trunks.", code="FORBIDDEN")
+        raise ApiError(403, "Your plan does not allow custom SIP trunks.")
     values = _fields(ctx.check(), partial=False)
     transport = values.get("transport") or "tls"
     trunk: dict[str, Any] = {
@@ -86,7 +88,7 @@ def create_trunk(ctx: Ctx) -> Reply:
     ctx.env.sip_trunks[trunk["id"]] = trunk
     keys = ("id", "name", "provider_name", "domain", "transport", "port", "is_active",
             "is_verified", "created_at")  # fmt: skip
-    return ok({k: trunk[k] for k in keys}, status=201)
+    return ok({k: trunk[k] for k in keys}, status=ctx.created())
 
 
 @routes.get("/sip-trunks/{trunk_id}")
@@ -183,7 +185,7 @@ def create_did(ctx: Ctx) -> Reply:
     )
     record["_trunk_id"] = trunk["id"]
     ctx.env.phone_numbers[record["id"]] = record
-    return ok({**_did_json(record), "trunk_id": trunk["id"]}, status=201)
+    return ok({**_did_json(record), "trunk_id": trunk["id"]}, status=ctx.created())
 
 
 @routes.delete("/sip-trunks/{trunk_id}/dids/{phone_number_id}")

@@ -15,6 +15,7 @@ from ..catalog import AGENT_EVENTS, CAMPAIGN_EVENTS
 from ..paging import paginate
 from ..replies import ApiError, Reply, ok
 from ..routing import Ctx, RouteTable
+from ..shaping import header_casing, log_request_payload
 from ..state import DeliveryLog, Webhook
 
 __all__ = ["routes", "webhook_json"]
@@ -61,8 +62,9 @@ def webhook_json(ctx: Ctx, hook: Webhook) -> dict[str, Any]:
     }
     if hook.owner == "campaign":
         out["include_call_events"] = hook.include_call_events
-    out["created_at"] = ctx.iso(hook.created_at, micro=True)
-    out["updated_at"] = ctx.iso(hook.updated_at, micro=True)
+    micro = hook.owner == "agent"  # agent webhook examples show microseconds, campaign ones not
+    out["created_at"] = ctx.iso(hook.created_at, micro=micro)
+    out["updated_at"] = ctx.iso(hook.updated_at, micro=micro)
     if hook.owner == "agent":
         out["events_count"] = len(hook.events)
         out["status"] = "active" if hook.enabled else "disabled"
@@ -109,7 +111,7 @@ def _campaign_hook(ctx: Ctx) -> Webhook:
 
 
 def _log_json(ctx: Ctx, log: DeliveryLog, *, full: bool) -> dict[str, Any]:
-    delivered = ctx.iso(log.delivered_at, micro=True) if log.delivered_at is not None else None
+    delivered = ctx.iso(log.delivered_at) if log.delivered_at is not None else None
     if not full:
         return {
             "id": log.id,
@@ -119,7 +121,7 @@ def _log_json(ctx: Ctx, log: DeliveryLog, *, full: bool) -> dict[str, Any]:
             "http_status": log.http_status,
             "duration_ms": log.duration_ms,
             "delivered_at": delivered,
-            "created_at": ctx.iso(log.created_at, micro=True),
+            "created_at": ctx.iso(log.created_at),
         }
     out: dict[str, Any] = {
         "id": log.id,
@@ -128,17 +130,17 @@ def _log_json(ctx: Ctx, log: DeliveryLog, *, full: bool) -> dict[str, Any]:
         "attempt": log.attempt,
         "status": log.status,
         "http_status": log.http_status,
-        "request_payload": log.request_payload,
+        "request_payload": log_request_payload(ctx.fake.unknowns, log.request_payload),
     }
     if log.status == "success":
         out["response_body"] = log.response_body
-        out["response_headers"] = log.response_headers or {}
+        out["response_headers"] = header_casing(ctx.fake.unknowns, log.response_headers or {})
     else:
         out["error"] = log.error
     out["duration_ms"] = log.duration_ms
     if log.status == "success":
         out["delivered_at"] = delivered
-    out["created_at"] = ctx.iso(log.created_at, micro=True)
+    out["created_at"] = ctx.iso(log.created_at)
     return out
 
 
@@ -163,7 +165,7 @@ def create_agent_webhook(ctx: Ctx) -> Reply:
     agent = ctx.agent()
     values = _validate(ctx, partial=False, events=tuple(AGENT_EVENTS))
     hook = _new_hook(ctx, "agent", agent.id, values)
-    return ok(webhook_json(ctx, hook), "Webhook created successfully", status=201)
+    return ok(webhook_json(ctx, hook), "Webhook created successfully", status=ctx.created())
 
 
 @routes.get("/agents/{agent_id}/webhooks/{webhook_id}", **HOOK)
@@ -237,7 +239,7 @@ async def test_agent_webhook(ctx: Ctx) -> Reply:
         raise ApiError(
             422,
             "Test webhook could not be delivered.",
-            code="WEBHOOK_DELIVERY_FAILED",
+
             details={"error": last.error},
         )
     data = {"status_code": last.http_status, "response_time": sum(lg.duration_ms for lg in logs)}
@@ -286,7 +288,7 @@ def create_campaign_webhook(ctx: Ctx) -> Reply:
     hook = _new_hook(ctx, "campaign", campaign_id, values)
     full = webhook_json(ctx, hook)
     keys = ("id", "campaign_id", "name", "events", "enabled", "include_call_events", "created_at")
-    return ok({k: full[k] for k in keys}, status=201)
+    return ok({k: full[k] for k in keys}, status=ctx.created())
 
 
 @routes.get("/campaigns/{campaign_id}/webhooks/{webhook_id}", **HOOK)
