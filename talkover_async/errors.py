@@ -31,7 +31,9 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "TalkoverError",
     "ValidationError",
     "bounded_message",
@@ -248,3 +250,39 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     if status_code >= 500:
         return InternalServerError
     return _BY_STATUS.get(status_code, APIStatusError)
+
+
+class ResponseTooLargeError(ResponseDecodeError):
+    """The response body is larger than the client's `max_response_size` (counted after
+    decompression, or announced by `Content-Length`). The server did receive the request:
+    a make-call may have been placed. Not retried (the server would send the same body).
+    `limit` is the limit in bytes; `received` what was read before giving up (0 when
+    refused on `Content-Length`)."""
+
+    def __init__(
+        self, *, limit: int, status_code: int, received: int = 0, announced: int | None = None
+    ) -> None:
+        self.limit = limit
+        self.received = received
+        self.announced = announced
+        size = (
+            f"Content-Length {announced} bytes"
+            if announced is not None
+            else f"more than {limit} bytes after decompression"
+        )
+        super().__init__(
+            f"response too large: {size}, above the limit of {limit} bytes; raise it with "
+            "AsyncTalkover(max_response_size=...) (None disables the limit)",
+            status_code=status_code,
+        )
+
+
+class RedirectError(APIStatusError):
+    """A 3xx answer. Never followed (the token must not travel to another host, and a
+    make-call must not be sent twice) and never decoded as a success. `location` is the
+    `Location` header with credentials and query values removed (None when absent); check
+    `base_url`."""
+
+    def __init__(self, message: str, *, location: str | None = None, **kw: Any) -> None:
+        self.location = location
+        super().__init__(message, **kw)

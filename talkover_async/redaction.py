@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 __all__ = [
     "ALLOWED_HEADERS",
@@ -15,6 +16,7 @@ __all__ = [
     "Redactor",
     "mask_phone",
     "redact_text",
+    "redact_url",
 ]
 
 #: Header names that may appear in DEBUG logs; every other header is dropped.
@@ -117,3 +119,20 @@ class Redactor:
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         """Keep only allow-listed headers, each redacted."""
         return {k: self.text(v) for k, v in headers.items() if k.lower() in ALLOWED_HEADERS}
+
+
+def redact_url(url: str) -> str:
+    """A URL safe to show: no `user:password@`, every query value and the fragment masked,
+    then `redact_text` (a token in the path). For `Location` headers and proxy URLs."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = _MASK + "@" + netloc.rpartition("@")[2]
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = "&".join(f"{quote(k, safe='')}={_MASK}" for k, _ in pairs)
+        fragment = _MASK if parts.fragment else ""
+        url = urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+    except ValueError:  # not a URL at all: keep only what redact_text lets through
+        pass
+    return redact_text(url)
