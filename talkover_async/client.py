@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType, TracebackType
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import attrs
 
@@ -27,10 +27,12 @@ from .config import (
     ENV_ACCOUNT_TOKEN,
     ENV_TOKEN,
     Secret,
+    check_clear_text,
     coerce_secret,
     configure_logging_from_env,
     env_secret,
     resolve_base_url,
+    resolve_proxy,
 )
 from .dispatch import CallSpec, Dispatch, dispatch
 from .errors import (
@@ -72,6 +74,7 @@ from .resources import (
     VoiceTemplatesResource,
 )
 from .transports import AiohttpTransport, Transport
+from .transports.aiohttp import DEFAULT_MAX_RESPONSE_SIZE
 from .validation import check_header_name, check_header_value, path_param
 
 __all__ = ["AsyncTalkover"]
@@ -123,6 +126,14 @@ class AsyncTalkover:
     slows down on 429 and recovers; `max_in_flight` bounds concurrent requests;
     `retry_budget` (a ratio such as `0.1`, or a `RetryBudget`) caps retries at that share of
     recent requests. Waiting for them counts against `deadline`.
+
+    Transport options (for the default `AiohttpTransport`): `connection_limit` connections;
+    `max_response_size` bytes per response body after decompression (default 32 MiB; None
+    or 0 disables it; above it, `ResponseTooLargeError`); `proxy` an HTTP proxy URL, and
+    `trust_env` (default True) to honour `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` /
+    `NO_PROXY` when `proxy` is not given (read once, here, from `env`). A plain `http://`
+    `base_url` to a host that is not loopback is refused unless `allow_insecure_http=True`:
+    the token would travel in clear text.
     """
 
     def __init__(
@@ -145,6 +156,10 @@ class AsyncTalkover:
         rate_limit: float | RateLimiter | None = None,
         max_in_flight: int | None = None,
         retry_budget: RetryBudget | float | None = None,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        allow_insecure_http: bool = False,
     ) -> None:
         env = os.environ if env is None else env
         configure_logging_from_env(env)
@@ -153,6 +168,7 @@ class AsyncTalkover:
             env, ENV_ACCOUNT_TOKEN
         )
         self.base_url = resolve_base_url(base_url, env)
+        check_clear_text(self.base_url, allow_insecure_http=allow_insecure_http)
         self._root_url = self.base_url[:-3] if self.base_url.endswith("/v1") else self.base_url
         timeout_value = Timeout.of(timeout)
         assert timeout_value is not None
@@ -164,14 +180,21 @@ class AsyncTalkover:
         self._policy = RetryPolicy(
             max_retries=max_retries, deadline=deadline, max_retry_after=max_retry_after
         )
+        if transport is not None and proxy:
+            raise ConfigurationError("proxy= applies to the default transport: configure yours")
+        proxy_url = resolve_proxy(proxy, trust_env=trust_env, url=self.base_url, env=env)
         self._transport: Transport = transport or AiohttpTransport(
-            limit=connection_limit, timeout=self.timeout
+            limit=connection_limit,
+            timeout=self.timeout,
+            proxy=proxy_url,
+            max_response_size=max_response_size,
         )
         self._owns_transport = True
         self._strict = strict
         self._redactor = Redactor(
             s.get_secret_value() for s in (self._token, self._account_token) if s is not None
         )
+        self._redactor.add(_proxy_password(proxy_url))
         self._user_middleware = tuple(middleware)
         self._on_retry = tuple(on_retry)
         self._limits_middleware, self._retry_budget = _limits(
@@ -544,6 +567,16 @@ def _limits(
     if limiter is not None or max_in_flight is not None:
         middleware = RateLimitMiddleware(limiter, max_in_flight)
     return middleware, budget
+
+
+def _proxy_password(proxy: str | None) -> str | None:
+    """The password of a proxy URL (`http://user:password@host`), to redact everywhere."""
+    if not proxy or "@" not in proxy:
+        return None
+    try:
+        return urlsplit(proxy).password
+    except ValueError:
+        return None
 
 
 def _query_value(value: Any) -> Any:
