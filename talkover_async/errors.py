@@ -21,6 +21,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "DuplicateCallError",
@@ -286,3 +287,8 @@ class RedirectError(APIStatusError):
     def __init__(self, message: str, *, location: str | None = None, **kw: Any) -> None:
         self.location = location
         super().__init__(message, **kw)
+
+
+class ClientClosedError(APIConnectionError):
+    """The client was closed (`aclose()`) while this request waited for a connection
+    (`sent=False`) or was in flight (`sent=True`). Never retried: the client is gone."""

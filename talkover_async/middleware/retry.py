@@ -32,7 +32,13 @@ import attrs
 import tenacity
 
 from ..envelope import error_from_response, parse_retry_after
-from ..errors import APIConnectionError, APITimeoutError, RateLimitError, TalkoverError
+from ..errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    RateLimitError,
+    TalkoverError,
+)
 from ..http import Attempt, Request, Response
 from ..limits import RetryBudget
 from .base import Handler
@@ -177,6 +183,8 @@ class RetryMiddleware:
             exc = state.outcome.exception() if state.outcome else None
             if isinstance(exc, _Outcome):
                 return True
+            if isinstance(exc, ClientClosedError):  # aclose(): nothing left to retry on
+                return False
             if isinstance(exc, APIConnectionError):
                 return not exc.sent or request.safe
             return False

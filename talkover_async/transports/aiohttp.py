@@ -28,6 +28,7 @@ from yarl import URL
 from ..errors import (
     APIConnectionError,
     APITimeoutError,
+    ClientClosedError,
     ConfigurationError,
     RedirectError,
     ResponseTooLargeError,
@@ -285,7 +286,7 @@ class AiohttpTransport:
         """The typed error for an aiohttp failure: host, port and cause, never a header."""
         where = self._where(url, exc)
         if isinstance(exc, _ClosedWhileWaiting):
-            return APIConnectionError(
+            return ClientClosedError(
                 f"the client was closed while this request to {where} waited for a "
                 "connection; it was never sent",
                 sent=False,
@@ -326,7 +327,7 @@ class AiohttpTransport:
                 f"request to {where} timed out after {timeout.total}s (total)", sent=True
             )
         if self._closed:
-            return APIConnectionError(
+            return ClientClosedError(
                 f"the client was closed during this request to {where}", sent=True
             )
         return APIConnectionError(
