@@ -85,9 +85,10 @@ class _ClosedWhileWaiting(aiohttp.ClientConnectionError):
     """The transport was closed while the request waited for a connection."""
 
 
-#: Set on the `CancelledError` that ends a pool wait, so that a `total` timeout firing
-#: there is known not to have sent anything.
-_IN_POOL_WAIT = "_talkover_in_pool_wait"
+#: Set on the `CancelledError` that ends a queued connect ("pool" while waiting for a free
+#: connection, "connect" while opening one), so that a `total` timeout firing there is known
+#: not to have sent anything.
+_NOT_SENT_MARK = "_talkover_not_sent"
 
 
 @attrs.frozen(slots=True)
@@ -115,18 +116,22 @@ class _Connector(aiohttp.TCPConnector):
         self, req: aiohttp.ClientRequest, traces: list[Any], limits: aiohttp.ClientTimeout
     ) -> Connection:
         key = req.connection_key
-        if key not in self._conns and self._available_connections(key) <= 0:
-            pool = limits.pool if isinstance(limits, _ClientTimeout) else None
-            try:
-                async with asyncio.timeout(pool):
-                    await self._wait_for_available_connection(key, traces)
-            except TimeoutError:
-                raise _PoolTimeout(pool) from None
-            except asyncio.CancelledError as exc:
-                setattr(exc, _IN_POOL_WAIT, True)  # a marker for send()
-                raise
-        # No await between the end of the wait and aiohttp's own check of the slot.
-        return await super().connect(req, traces, limits)
+        stage = "pool"
+        try:
+            if key not in self._conns and self._available_connections(key) <= 0:
+                pool = limits.pool if isinstance(limits, _ClientTimeout) else None
+                try:
+                    async with asyncio.timeout(pool):
+                        await self._wait_for_available_connection(key, traces)
+                except TimeoutError:
+                    raise _PoolTimeout(pool) from None
+            stage = "connect"
+            # No await between the end of the wait and aiohttp's own check of the slot.
+            return await super().connect(req, traces, limits)
+        except asyncio.CancelledError as exc:
+            # A `total` timeout (or the caller) cancelled us before anything was sent.
+            setattr(exc, _NOT_SENT_MARK, stage)
+            raise
 
     async def _wait_for_available_connection(self, key: Any, traces: list[Any]) -> None:
         try:
@@ -315,12 +320,16 @@ class AiohttpTransport:
                 sent=True,
             )
         if isinstance(exc, TimeoutError):
-            cause = exc.__cause__
-            if cause is not None and getattr(cause, _IN_POOL_WAIT, False):
+            stage = getattr(exc.__cause__, _NOT_SENT_MARK, None)
+            if stage is not None:
+                doing = (
+                    f"waiting for a connection from the pool (all {self._limit} connections busy)"
+                    if stage == "pool"
+                    else "opening a connection"
+                )
                 return APITimeoutError(
-                    f"timed out after {timeout.total}s (total) waiting for a connection from "
-                    f"the pool (all {self._limit} connections busy) to {where}; it was "
-                    "never sent",
+                    f"timed out after {timeout.total}s (total) {doing} to {where}; "
+                    "it was never sent",
                     sent=False,
                 )
             return APITimeoutError(
