@@ -106,16 +106,18 @@ def resolve_base_url(value: str | None, env: Mapping[str, str] | None = None) ->
 
 
 def is_loopback_host(host: str | None) -> bool:
-    """True for `localhost`, 127.0.0.0/8 and ::1: traffic that never leaves the machine."""
+    """True for `localhost`, 127.0.0.0/8 and ::1 (and 0.0.0.0 / ::, which connect to this
+    machine): traffic that never leaves the machine."""
     if not host:
         return False
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    return address.is_loopback or address.is_unspecified
 
 
 def check_clear_text(url: str, *, allow_insecure_http: bool) -> None:
