@@ -36,11 +36,10 @@ from .config import (
 )
 from .dispatch import CallSpec, Dispatch, dispatch
 from .errors import (
-    APIStatusError,
     ConfigurationError,
     InvalidRequestError,
-    ResponseDecodeError,
     TalkoverError,
+    scrub_error,
 )
 from .http import Request, Response, Timeout
 from .limits import RateLimiter, RetryBudget, TokenBucketLimiter
@@ -502,16 +501,10 @@ class AsyncTalkover:
             _captured.reset(token)
 
     def _scrub(self, exc: TalkoverError) -> TalkoverError:
-        """Remove the secrets this client knows (webhook secrets it sent...) from an error
-        whose text may echo what the server received."""
-        redact = self._redactor.text
-        exc.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.args)
-        if isinstance(exc, APIStatusError):
-            exc.message = self._redactor.secrets(exc.message)
-        elif isinstance(exc, ResponseDecodeError):
-            exc.excerpt = redact(exc.excerpt)
-            exc.reason = redact(exc.reason)
-        return exc
+        """Remove the secrets this client knows (tokens, webhook secrets and passwords it
+        sent...) from every attribute of an error leaving the client, whose text may echo
+        what the server received; cut its exception chain (see `errors.scrub_error`)."""
+        return scrub_error(exc, self._redactor)
 
     # --- lifecycle ------------------------------------------------------------------------
     async def aclose(self) -> None:
