@@ -247,3 +247,29 @@ async def test_an_unreachable_proxy_is_named_without_its_credentials() -> None:
         f"cannot connect to proxy 127.0.0.1:{proxy_port}: Connection refused"
     )
     assert info.value.sent is False
+
+
+async def test_an_untrusted_certificate_names_host_port_and_the_tls_reason() -> None:
+    import ssl
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(data / "loopback-tls-cert.pem", data / "loopback-tls-key.pem")
+    app = web.Application()
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    transport = AiohttpTransport()  # verifies certificates: this one is self-signed
+    try:
+        with pytest.raises(APIConnectionError) as info:
+            await transport.send(Request("GET", f"https://127.0.0.1:{port}/api/v1/agents"))
+    finally:
+        await transport.aclose()
+        await runner.cleanup()
+    text = str(info.value)
+    assert text.startswith(f"cannot connect to 127.0.0.1:{port}: TLS error: ")
+    assert "CERTIFICATE_VERIFY_FAILED" in text
+    assert info.value.sent is False

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import ssl
 import time
 from collections.abc import Coroutine
 from typing import Any
@@ -385,13 +387,17 @@ def _cause(exc: BaseException) -> str:
     """A short cause: the OS error's text (`Connection refused`), or the exception's type.
 
     Never `str(exc)`: aiohttp's text can hold the URL and its query string."""
-    err = getattr(exc, "os_error", None) or exc
+    err = getattr(exc, "os_error", None) or getattr(exc, "certificate_error", None) or exc
+    if isinstance(err, ssl.SSLError):  # its errno is OpenSSL's, not the OS's
+        detail = getattr(err, "verify_message", None) or ""
+        text = "TLS error: " + (err.reason or type(err).__name__)
+        return f"{text} ({detail})" if detail else text
     errno = getattr(err, "errno", None)
     if isinstance(errno, int) and errno > 0:
         return os.strerror(errno)
-    reason = getattr(err, "reason", None)  # ssl errors: CERTIFICATE_VERIFY_FAILED...
-    if isinstance(reason, str) and reason:
-        return reason
+    strerror = getattr(err, "strerror", None)  # DNS: "Name or service not known"
+    if isinstance(strerror, str) and strerror and isinstance(err, socket.gaierror):
+        return strerror
     if isinstance(err, aiohttp.ServerDisconnectedError):
         return "server disconnected"
     if isinstance(err, aiohttp.ClientPayloadError):
