@@ -167,3 +167,17 @@ async def test_a_redirect_without_location_says_so(srv: Server) -> None:
             await client.agents.get("a1")
     assert info.value.location is None
     assert len(srv.seen) == 1
+
+
+async def test_mock_transport_refuses_a_redirect_as_the_network_transport_does() -> None:
+    from talkover_async.http import Response
+    from talkover_async.transports import MockTransport
+
+    def handler(request: object) -> Response:
+        body = json.dumps(CALL).encode()
+        return Response(302, {"Location": "https://u:pw@elsewhere.example/?k=talq_test_x"}, body)
+
+    async with AsyncTalkover(TOKEN, env={}, transport=MockTransport(handler)) as client:
+        with pytest.raises(RedirectError) as info:
+            await client.agents.call("a1", to="+14155550100")
+    assert info.value.location == "https://***@elsewhere.example/?k=***"

@@ -32,12 +32,12 @@ from ..errors import (
     APITimeoutError,
     ClientClosedError,
     ConfigurationError,
-    RedirectError,
     ResponseTooLargeError,
     TalkoverError,
 )
 from ..http import Request, Response, Timeout
 from ..redaction import redact_url
+from .redirects import redirect_error
 
 __all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "AiohttpTransport"]
 
@@ -267,7 +267,9 @@ class AiohttpTransport:
             ) as resp:
                 status = resp.status
                 if 300 <= status < 400:
-                    raise _redirect_error(resp, request, time.perf_counter() - started)
+                    resp.close()  # the body is never read
+                    elapsed = time.perf_counter() - started
+                    raise redirect_error(Response(status, resp.headers, b"", request, elapsed))
                 limit = self._max_response_size
                 if limit:
                     body = await _read_capped(resp, limit)
@@ -427,23 +429,3 @@ async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
             raise ResponseTooLargeError(limit=limit, status_code=resp.status, received=size)
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _redirect_error(
-    resp: aiohttp.ClientResponse, request: Request, elapsed: float
-) -> RedirectError:
-    location = resp.headers.get("Location")
-    shown = redact_url(location) if location is not None else None
-    headers = resp.headers.copy()
-    if location is not None and shown is not None:
-        headers["Location"] = shown
-    resp.close()  # the body is never read
-    response = Response(resp.status, headers, b"", request, elapsed)
-    target = f"to {shown}" if shown is not None else "without a Location"
-    return RedirectError(
-        f"HTTP {resp.status} redirect {target}: not followed (the token is only sent to "
-        "base_url); check base_url",
-        location=shown,
-        status_code=resp.status,
-        response=response,
-    )
