@@ -160,7 +160,15 @@ def resolve_proxy(
     if _no_proxy_matches(no_proxy, parts.hostname or "", parts.port):
         return None
     value = value.strip()
-    return value if "://" in value else f"http://{value}"
+    value = value if "://" in value else f"http://{value}"
+    if urlsplit(value).scheme not in ("http", "https"):
+        # A SOCKS proxy set for other tools must not stop this client from being built.
+        logger.warning(
+            "ignoring the %s proxy from the environment: only http(s) proxies are supported",
+            urlsplit(value).scheme,
+        )
+        return None
+    return value
 
 
 def _no_proxy_matches(no_proxy: str, host: str, port: int | None) -> bool:

@@ -237,3 +237,28 @@ async def test_the_proxy_password_never_reaches_an_error(proxy: ForwardProxy) ->
             await client.agents.get("a1")
     assert "pr0xyPass" not in str(info.value) and "pr0xyPass" not in repr(info.value)
     assert "proxy 127.0.0.1:9" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "url", "expected"),
+    [
+        ({"HTTPS_PROXY": "proxy.corp:3128"}, "https://api.example.com/v1", "http://proxy.corp:3128"),
+        ({"HTTP_PROXY": "http://p:1"}, "https://api.example.com/v1", None),  # wrong scheme
+        ({"ALL_PROXY": "http://all:1"}, "https://api.example.com/v1", "http://all:1"),
+        ({"https_proxy": "http://low:1", "HTTPS_PROXY": "http://up:1"}, "https://a.b/", "http://low:1"),
+        ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "example.com"}, "https://api.example.com/", None),
+        ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": ".example.com"}, "https://api.example.com/", None),
+        ({"HTTPS_PROXY": "http://p:1", "NO_PROXY": "ample.com"}, "https://api.example.com/", "http://p:1"),
+        ({"HTTP_PROXY": "http://p:1", "NO_PROXY": "127.0.0.1:81"}, "http://127.0.0.1:80/", "http://p:1"),
+        ({"HTTP_PROXY": "http://p:1", "NO_PROXY": "127.0.0.1:80"}, "http://127.0.0.1:80/", None),
+        ({"HTTP_PROXY": "http://p:1", "REQUEST_METHOD": "GET"}, "http://127.0.0.1/", None),  # httpoxy
+        ({"ALL_PROXY": "socks5://127.0.0.1:1080"}, "https://a.b/", None),  # unsupported: ignored
+    ],
+)
+def test_environment_proxies_are_read_as_curl_reads_them(
+    env: dict[str, str], url: str, expected: str | None
+) -> None:
+    from talkover_async.config import resolve_proxy
+
+    assert resolve_proxy(None, trust_env=True, url=url, env=env) == expected
+    assert resolve_proxy(None, trust_env=False, url=url, env=env) is None
