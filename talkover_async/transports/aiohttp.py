@@ -93,6 +93,12 @@ class _ClosedWhileWaiting(aiohttp.ClientConnectionError):
 _NOT_SENT_MARK = "_talkover_not_sent"
 
 
+#: The private aiohttp method (3.11+) our connector hooks. Should a later aiohttp drop it,
+#: the connector falls back to aiohttp's own queue (no `pool` timeout) instead of failing;
+#: `tests/test_pool_and_shutdown.py` would show it.
+_QUEUE_HOOK = hasattr(aiohttp.TCPConnector, "_wait_for_available_connection")
+
+
 @attrs.frozen(slots=True)
 class _ClientTimeout(aiohttp.ClientTimeout):
     """aiohttp's timeouts plus our pool wait (read by `_Connector.connect`)."""
@@ -109,7 +115,9 @@ class _Connector(aiohttp.TCPConnector):
         self, req: aiohttp.ClientRequest, traces: list[Any], timeout: aiohttp.ClientTimeout
     ) -> Coroutine[Any, Any, Connection]:
         limit = self._limit
-        if (not limit or len(self._acquired) < limit) and not self._limit_per_host:
+        if not _QUEUE_HOOK or (
+            (not limit or len(self._acquired) < limit) and not self._limit_per_host
+        ):
             # A free slot: no queue to wait in. aiohttp awaits what this returns.
             return super().connect(req, traces, timeout)
         return self._queue_then_connect(req, traces, timeout)
