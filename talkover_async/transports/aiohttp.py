@@ -279,10 +279,16 @@ class AiohttpTransport:
                     elapsed = time.perf_counter() - started
                     raise redirect_error(Response(status, resp.headers, b"", request, elapsed))
                 limit = self._max_response_size
-                if limit:
-                    body = await _read_capped(resp, limit)
-                else:
+                length = resp.content_length
+                if not limit or (
+                    length is not None
+                    and length <= limit
+                    and "Content-Encoding" not in resp.headers
+                ):
+                    # aiohttp reads no more than an uncompressed body's Content-Length.
                     body = await resp.read()
+                else:
+                    body = await _read_capped(resp, limit, length)
                 return Response(status, resp.headers, body, request, time.perf_counter() - started)
         except aiohttp.InvalidURL:
             error = ConfigurationError("invalid request URL (check base_url)")
@@ -415,16 +421,11 @@ def _cause(exc: BaseException) -> str:
     return type(err).__name__
 
 
-async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+async def _read_capped(resp: aiohttp.ClientResponse, limit: int, length: int | None) -> bytes:
     """The body, refused once it is known to exceed `limit` bytes (after decompression)."""
-    length = resp.content_length
-    if length is not None:
-        if length > limit:
-            resp.close()
-            raise ResponseTooLargeError(limit=limit, status_code=resp.status, announced=length)
-        if "Content-Encoding" not in resp.headers:
-            # aiohttp reads no more than Content-Length: nothing to count.
-            return await resp.read()
+    if length is not None and length > limit:
+        resp.close()
+        raise ResponseTooLargeError(limit=limit, status_code=resp.status, announced=length)
     # Chunked or compressed: count what aiohttp hands over, already decompressed (its
     # decompressor works in bounded steps and pauses the socket while we do not read).
     content = resp.content
