@@ -17,11 +17,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType, TracebackType
 from typing import Any, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import attrs
 
-from . import _json
 from ._version import __version__
 from .config import (
     ENV_ACCOUNT_TOKEN,
@@ -74,7 +73,14 @@ from .resources import (
 )
 from .transports import AiohttpTransport, Transport
 from .transports.aiohttp import DEFAULT_MAX_RESPONSE_SIZE
-from .validation import check_header_name, check_header_value, path_param
+from .validation import (
+    check_header_name,
+    check_header_value,
+    check_options,
+    encode_query,
+    json_body,
+    path_param,
+)
 
 __all__ = ["AsyncTalkover"]
 
@@ -330,6 +336,7 @@ class AsyncTalkover:
         if op.auth != "environment":
             extensions = {"auth": op.auth}
         if options:
+            check_options(options)  # names and types; then each is merged below
             extra_query = options.get("extra_query")
             if extra_query:
                 query = {**(query or {}), **extra_query}
@@ -351,17 +358,14 @@ class AsyncTalkover:
                 timeout = Timeout.of(options["timeout"]) or timeout
             extensions = self._extensions(op, options, extensions)
         if query:
-            encoded = urlencode(
-                [(k, _query_value(v)) for k, v in query.items() if v is not None], doseq=True
-            )
+            encoded = encode_query(query)
             if encoded:
                 url = f"{url}?{encoded}"
         content = None
         if body is not None:
-            secret_keys = _SECRET_BODY_KEYS.intersection(body)
-            for key in secret_keys:
+            content = json_body(body)  # first: what it accepts has a text form
+            for key in _SECRET_BODY_KEYS.intersection(body):
                 self._redactor.add(str(body[key]))
-            content = _json.dumps(body)
             if headers is self._headers:
                 # One shared dict per client (as GETs share `_headers`), not one per request:
                 # rebuilt when `_headers` is another object (`with_options`).
@@ -391,17 +395,18 @@ class AsyncTalkover:
         ext: dict[str, Any] = dict(base)
         token = options.get("token")
         if token is not None:
-            secret = coerce_secret(token, name="token")
+            try:
+                secret = coerce_secret(token, name="token")
+            except ConfigurationError as exc:  # a per-call argument: an invalid request
+                raise InvalidRequestError("token", str(exc)) from None
             assert secret is not None
             self._redactor.add(secret.get_secret_value())
             ext["token"] = secret
         if "max_retries" in options or "deadline" in options:
             max_retries = options.get("max_retries", self._policy.max_retries)
             deadline = options.get("deadline", self._policy.deadline)
-            if not isinstance(max_retries, int) or max_retries < 0:
-                raise InvalidRequestError("max_retries", "must be an integer >= 0")
-            if deadline is not None and (not isinstance(deadline, int | float) or deadline <= 0):
-                raise InvalidRequestError("deadline", "must be a positive number of seconds")
+            if max_retries is None:  # checked by `check_options`
+                max_retries = self._policy.max_retries
             ext["retry"] = attrs.evolve(self._policy, max_retries=max_retries, deadline=deadline)
         return ext or _NO_EXTENSIONS
 
@@ -570,11 +575,3 @@ def _proxy_password(proxy: str | None) -> str | None:
         return urlsplit(proxy).password
     except ValueError:
         return None
-
-
-def _query_value(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return [_query_value(v) for v in value]
-    return getattr(value, "value", value)
