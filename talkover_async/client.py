@@ -412,7 +412,10 @@ class AsyncTalkover:
 
     async def send(self, request: Request) -> Response:
         """Send a built request through the middleware chain (retry, auth, logging)."""
-        return await self._handler(request)
+        try:
+            return await self._handler(request)
+        except TalkoverError as exc:
+            raise self._scrub(exc) from None
 
     async def request(
         self,

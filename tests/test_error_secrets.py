@@ -405,3 +405,22 @@ def test_every_error_type_built_from_echoed_secrets_keeps_none(cls: type[Talkove
     exc = build(cls, ECHOED)
     assert leaks_in(exc) == []
 
+
+
+async def test_client_send_scrubs_errors_too() -> None:
+    """`client.send(request)` (a built request, no decoding) cuts the chain as well."""
+
+    def handler(request: Request) -> Response:
+        try:
+            raise RuntimeError(dict(request.headers))
+        except RuntimeError:
+            raise APIConnectionError("connection lost after sending", sent=True)  # noqa: B904
+
+    async with client_for(handler, max_retries=0) as client:
+        from talkover_async.operations import OPERATIONS
+
+        request = client.build_request(OPERATIONS["agents.get"], {"agent_id": "a1"})
+        with pytest.raises(APIConnectionError) as info:
+            await client.send(request)
+    assert info.value.__context__ is None
+    assert leaks_in(info.value) == []
