@@ -278,8 +278,7 @@ def _scrub_attributes(exc: BaseException, redactor: Redactor) -> None:
             cleaned = _portable_response(value, redactor)
         else:
             continue
-        if (cleaned is not value and cleaned != value) or type(cleaned) is not type(value):
-            exc.__dict__[name] = cleaned
+        exc.__dict__[name] = cleaned
 
 
 def _request_redactor(response: object) -> Redactor:

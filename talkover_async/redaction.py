@@ -127,9 +127,7 @@ class Redactor:
         numbers kept. Mappings become dicts; lists and tuples keep their type."""
         return self._walk(value, self.strip, None, 0)
 
-    def _walk(
-        self, value: Any, text: Callable[[str], str], seq: type | None, depth: int
-    ) -> Any:
+    def _walk(self, value: Any, text: Callable[[str], str], seq: type | None, depth: int) -> Any:
         if depth > 32:
             return _MASK
         if isinstance(value, str):
