@@ -344,6 +344,27 @@ def state(exc: BaseException) -> dict[str, Any]:
     return out
 
 
+def _subclasses(cls: type) -> list[type]:
+    out = []
+    for sub in cls.__subclasses__():
+        out += [sub, *_subclasses(sub)]
+    return out
+
+
+def test_error_types_outside_errors_py_round_trip_too() -> None:
+    """The webhooks kit's errors (and any other `TalkoverError` the package defines)."""
+    import talkover_async.webhooks  # noqa: F401 - defines its error types
+
+    others = [
+        c for c in _subclasses(TalkoverError) if c.__module__.startswith("talkover_async.") and c not in ERROR_TYPES
+    ]
+    assert {c.__name__ for c in others} >= {"WebhookVerificationError", "WebhookPayloadError"}
+    for cls in others:
+        exc = build(cls)
+        copy = pickle.loads(pickle.dumps(exc))
+        assert type(copy) is cls and copy.args == exc.args and state(copy) == state(exc)
+
+
 def test_every_error_type_is_enumerated() -> None:
     names = {t.__name__ for t in ERROR_TYPES}
     assert {"TalkoverError", "APIStatusError", "APIConnectionError", "RateLimitError"} <= names
