@@ -35,4 +35,5 @@ except ImportError:  # pragma: no cover
 
     def dumps(obj: Any) -> bytes:
         """Encode an object as compact UTF-8 JSON."""
-        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+        # allow_nan=False: NaN and Infinity are not JSON (orjson would send null instead).
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()

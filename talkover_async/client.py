@@ -17,28 +17,28 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlsplit
 
 import attrs
 
-from . import _json
 from ._version import __version__
 from .config import (
     ENV_ACCOUNT_TOKEN,
     ENV_TOKEN,
     Secret,
+    check_clear_text,
     coerce_secret,
     configure_logging_from_env,
     env_secret,
     resolve_base_url,
+    resolve_proxy,
 )
 from .dispatch import CallSpec, Dispatch, dispatch
 from .errors import (
-    APIStatusError,
     ConfigurationError,
     InvalidRequestError,
-    ResponseDecodeError,
     TalkoverError,
+    scrub_error,
 )
 from .http import Request, Response, Timeout
 from .instrumentation import build_tracing
@@ -73,7 +73,15 @@ from .resources import (
     VoiceTemplatesResource,
 )
 from .transports import AiohttpTransport, Transport
-from .validation import check_header_name, check_header_value, path_param
+from .transports.aiohttp import DEFAULT_MAX_RESPONSE_SIZE
+from .validation import (
+    check_header_name,
+    check_header_value,
+    check_options,
+    encode_query,
+    json_body,
+    path_param,
+)
 
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
@@ -128,6 +136,14 @@ class AsyncTalkover:
     `retry_budget` (a ratio such as `0.1`, or a `RetryBudget`) caps retries at that share of
     recent requests. Waiting for them counts against `deadline`.
 
+    Transport options (for the default `AiohttpTransport`): `connection_limit` connections;
+    `max_response_size` bytes per response body after decompression (default 32 MiB; None
+    or 0 disables it; above it, `ResponseTooLargeError`); `proxy` an HTTP proxy URL, and
+    `trust_env` (default True) to honour `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` /
+    `NO_PROXY` when `proxy` is not given (read once, here, from `env`). A plain `http://`
+    `base_url` to a host that is not loopback is refused unless `allow_insecure_http=True`:
+    the token would travel in clear text.
+
     OpenTelemetry (the `otel` extra): `instrument=None` traces each operation when the
     application has set a recording global TracerProvider before the client is built;
     `True` always traces through the global provider, a `TracerProvider` traces with that
@@ -155,6 +171,10 @@ class AsyncTalkover:
         rate_limit: float | RateLimiter | None = None,
         max_in_flight: int | None = None,
         retry_budget: RetryBudget | float | None = None,
+        max_response_size: int | None = DEFAULT_MAX_RESPONSE_SIZE,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        allow_insecure_http: bool = False,
         instrument: bool | TracerProvider | None = None,
     ) -> None:
         env = os.environ if env is None else env
@@ -164,6 +184,7 @@ class AsyncTalkover:
             env, ENV_ACCOUNT_TOKEN
         )
         self.base_url = resolve_base_url(base_url, env)
+        check_clear_text(self.base_url, allow_insecure_http=allow_insecure_http)
         self._root_url = self.base_url[:-3] if self.base_url.endswith("/v1") else self.base_url
         timeout_value = Timeout.of(timeout)
         assert timeout_value is not None
@@ -175,14 +196,21 @@ class AsyncTalkover:
         self._policy = RetryPolicy(
             max_retries=max_retries, deadline=deadline, max_retry_after=max_retry_after
         )
+        if transport is not None and proxy:
+            raise ConfigurationError("proxy= applies to the default transport: configure yours")
+        proxy_url = resolve_proxy(proxy, trust_env=trust_env, url=self.base_url, env=env)
         self._transport: Transport = transport or AiohttpTransport(
-            limit=connection_limit, timeout=self.timeout
+            limit=connection_limit,
+            timeout=self.timeout,
+            proxy=proxy_url,
+            max_response_size=max_response_size,
         )
         self._owns_transport = True
         self._strict = strict
         self._redactor = Redactor(
             s.get_secret_value() for s in (self._token, self._account_token) if s is not None
         )
+        self._redactor.add(_proxy_password(proxy_url))
         self._user_middleware = tuple(middleware)
         self._tracing = build_tracing(instrument, env, self._redactor)
         self._on_retry = tuple(on_retry)
@@ -329,6 +357,7 @@ class AsyncTalkover:
         if op.auth != "environment":
             extensions = {"auth": op.auth}
         if options:
+            check_options(options)  # names and types; then each is merged below
             extra_query = options.get("extra_query")
             if extra_query:
                 query = {**(query or {}), **extra_query}
@@ -350,17 +379,14 @@ class AsyncTalkover:
                 timeout = Timeout.of(options["timeout"]) or timeout
             extensions = self._extensions(op, options, extensions)
         if query:
-            encoded = urlencode(
-                [(k, _query_value(v)) for k, v in query.items() if v is not None], doseq=True
-            )
+            encoded = encode_query(query)
             if encoded:
                 url = f"{url}?{encoded}"
         content = None
         if body is not None:
-            secret_keys = _SECRET_BODY_KEYS.intersection(body)
-            for key in secret_keys:
+            content = json_body(body)  # first: what it accepts has a text form
+            for key in _SECRET_BODY_KEYS.intersection(body):
                 self._redactor.add(str(body[key]))
-            content = _json.dumps(body)
             if headers is self._headers:
                 # One shared dict per client (as GETs share `_headers`), not one per request:
                 # rebuilt when `_headers` is another object (`with_options`).
@@ -390,23 +416,27 @@ class AsyncTalkover:
         ext: dict[str, Any] = dict(base)
         token = options.get("token")
         if token is not None:
-            secret = coerce_secret(token, name="token")
+            try:
+                secret = coerce_secret(token, name="token")
+            except ConfigurationError as exc:  # a per-call argument: an invalid request
+                raise InvalidRequestError("token", str(exc)) from None
             assert secret is not None
             self._redactor.add(secret.get_secret_value())
             ext["token"] = secret
         if "max_retries" in options or "deadline" in options:
             max_retries = options.get("max_retries", self._policy.max_retries)
             deadline = options.get("deadline", self._policy.deadline)
-            if not isinstance(max_retries, int) or max_retries < 0:
-                raise InvalidRequestError("max_retries", "must be an integer >= 0")
-            if deadline is not None and (not isinstance(deadline, int | float) or deadline <= 0):
-                raise InvalidRequestError("deadline", "must be a positive number of seconds")
+            if max_retries is None:  # checked by `check_options`
+                max_retries = self._policy.max_retries
             ext["retry"] = attrs.evolve(self._policy, max_retries=max_retries, deadline=deadline)
         return ext or _NO_EXTENSIONS
 
     async def send(self, request: Request) -> Response:
         """Send a built request through the middleware chain (retry, auth, logging)."""
-        return await self._handler(request)
+        try:
+            return await self._handler(request)
+        except TalkoverError as exc:
+            raise self._scrub(exc) from None
 
     async def request(
         self,
@@ -500,16 +530,10 @@ class AsyncTalkover:
             _captured.reset(token)
 
     def _scrub(self, exc: TalkoverError) -> TalkoverError:
-        """Remove the secrets this client knows (webhook secrets it sent...) from an error
-        whose text may echo what the server received."""
-        redact = self._redactor.text
-        exc.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.args)
-        if isinstance(exc, APIStatusError):
-            exc.message = self._redactor.secrets(exc.message)
-        elif isinstance(exc, ResponseDecodeError):
-            exc.excerpt = redact(exc.excerpt)
-            exc.reason = redact(exc.reason)
-        return exc
+        """Remove the secrets this client knows (tokens, webhook secrets and passwords it
+        sent...) from every attribute of an error leaving the client, whose text may echo
+        what the server received; cut its exception chain (see `errors.scrub_error`)."""
+        return scrub_error(exc, self._redactor)
 
     # --- lifecycle ------------------------------------------------------------------------
     async def aclose(self) -> None:
@@ -567,9 +591,11 @@ def _limits(
     return middleware, budget
 
 
-def _query_value(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return [_query_value(v) for v in value]
-    return getattr(value, "value", value)
+def _proxy_password(proxy: str | None) -> str | None:
+    """The password of a proxy URL (`http://user:password@host`), to redact everywhere."""
+    if not proxy or "@" not in proxy:
+        return None
+    try:
+        return urlsplit(proxy).password
+    except ValueError:
+        return None

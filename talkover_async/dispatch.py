@@ -27,7 +27,8 @@ async with AsyncTalkover(rate_limit=1000) as client:
   request may have left (see `may_have_been_placed`).
 
 "Maybe placed" is decided from the error: `APIConnectionError.sent`; 5xx and 408 answers
-(the server may have acted before failing); a 2xx body that could not be decoded (the call
+(the server may have acted before failing); a 3xx (`RedirectError`: a 303 answers a POST
+that was processed); a 2xx body that could not be decoded (the call
 was placed); any unexpected exception. 429, other 4xx and argument errors are certainly not
 placed. When the client has limits configured, a request still waiting for them (or refused
 with 429 / never connected before a deadline hit) is known not to have been sent.
@@ -61,6 +62,7 @@ from .errors import (
     ConfigurationError,
     InvalidRequestError,
     RateLimitError,
+    RedirectError,
     ResponseDecodeError,
 )
 from .instrumentation.metrics import record_dispatch_result
@@ -223,6 +225,8 @@ def may_have_been_placed(error: BaseException) -> bool:
         return error.sent
     if isinstance(error, RateLimitError):
         return False
+    if isinstance(error, RedirectError):  # 303 See Other answers a POST that was processed
+        return True
     if isinstance(error, APIStatusError):
         return error.status_code >= 500 or error.status_code == 408
     if isinstance(error, ResponseDecodeError):

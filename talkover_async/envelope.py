@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import email.utils
 import math
+import re
+import sys
 import time
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -35,6 +37,9 @@ from .http import Response
 __all__ = ["Envelope", "error_from_response", "load_json", "parse", "parse_retry_after"]
 
 _ENVELOPE_KEYS = frozenset({"success", "message"})
+#: `Retry-After` seconds: ASCII digits, optionally a fraction and an exponent (`1.5`, `1e3`);
+#: no sign, underscores, `nan` or `inf`, all of which `float()` would accept.
+_SECONDS_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
 class Envelope(NamedTuple):
@@ -195,20 +200,29 @@ def _str(value: Any) -> str | None:
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP date."""
-    if not value:
+    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP date.
+
+    Never raises. Returns a finite float >= 0, or None when the value is unusable (absent,
+    not text, negative, NaN, infinite, not a number in HTTP's form, a date that does not
+    exist): the caller then falls back to its own backoff. A date in the past gives 0.0. A
+    valid but absurd wait (400 digits, a date in year 9999) stays a huge finite number, so
+    a cap such as `max_retry_after` refuses it; callers must cap what they get.
+    Decimal seconds (`1.5`, `1e3`) are accepted although HTTP only defines whole seconds; a
+    number too large for a float (`1e309`) counts as the largest finite float.
+    """
+    if not value or type(value) is not str:
         return None
     value = value.strip()
+    if not value:
+        return None
+    if value.isascii() and _SECONDS_RE.fullmatch(value):
+        seconds = float(value)  # never raises on this form; it may overflow to inf
+        return seconds if seconds != math.inf else sys.float_info.max
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:
-            return None
+        when = email.utils.parsedate_to_datetime(value)
         seconds = when.timestamp() - (time.time() if now is None else now)
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
+        return None
     if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)

@@ -1,7 +1,11 @@
 """The exception hierarchy. Every error the SDK raises is a `TalkoverError`.
 
-Messages are redacted (no tokens, secrets or full phone numbers); the raw server text stays in
-`message` for programs that need it.
+Messages are redacted (no tokens, secrets or full phone numbers). Every attribute that holds
+server text (`message`, `details`, `field_errors`, `errors`, `excerpt`, the `response` and its
+`request`) keeps that text minus the secrets: tokens, bearer values, values of secret-named
+keys, and the secrets of the request the response answers (its `Authorization` credential,
+the `password`/`webhook_secret`... it sent). The client adds the secrets it knows
+(`scrub_error`). Every error pickles, and unpickles with its attributes.
 """
 
 from __future__ import annotations
@@ -9,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .redaction import redact_text
+import attrs
+from multidict import CIMultiDict
+
+from . import _json
+from .redaction import ALLOWED_HEADERS, SECRET_KEYS, Redactor, redact_text
 
 if TYPE_CHECKING:
-    from .http import Attempt, Response
+    from .http import Attempt, Request, Response
     from .models.campaigns import CampaignCall
 
 __all__ = [
@@ -21,6 +29,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "DuplicateCallError",
@@ -31,10 +40,13 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "TalkoverError",
     "ValidationError",
     "bounded_message",
+    "scrub_error",
     "status_error_class",
 ]
 
@@ -56,12 +68,27 @@ def bounded_message(message: str) -> str:
 
 
 class TalkoverError(Exception):
-    """Base class of every error raised by talkover_async."""
+    """Base class of every error raised by talkover_async.
+
+    Subclasses set their attributes, then call this `__init__` last: it removes secrets from
+    every attribute (see the module docstring) and from the message. Pickling rebuilds an
+    error from its class, `args` and attributes without calling `__init__` again, so every
+    subclass round-trips, whatever its constructor's signature.
+    """
 
     attempts: tuple[Attempt, ...] = ()
 
     def __init__(self, message: str) -> None:
-        super().__init__(bounded_message(message))
+        redactor = _request_redactor(self.__dict__.get("response"))
+        _scrub_attributes(self, redactor)
+        super().__init__(bounded_message(redactor.strip(message)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = dict(self.__dict__)
+        response = state.get("response")
+        if response is not None:
+            state["response"] = _portable_response(response, _NO_SECRETS)
+        return (_restore, (type(self), self.args), state)
 
 
 class ConfigurationError(TalkoverError):
@@ -220,6 +247,130 @@ class InternalServerError(APIStatusError):
     """5xx: the server failed."""
 
 
+def scrub_error(exc: TalkoverError, redactor: Redactor) -> TalkoverError:
+    """Remove `redactor`'s secrets (those a client knows) from every attribute of `exc` and
+    from its message, and cut its `__context__`/`__cause__` chain (a transport's own
+    exception may hold the request and its `Authorization` header). Returns `exc`."""
+    exc.args = tuple(redactor.text(a) if isinstance(a, str) else a for a in exc.args)
+    _scrub_attributes(exc, redactor)
+    exc.__cause__ = None
+    exc.__context__ = None
+    exc.__suppress_context__ = True
+    return exc
+
+
+#: Attributes that hold no server text: left as they are.
+_NOT_TEXT = frozenset({"attempts", "existing_call", "status_code", "sent", "retry_after"})
+_NO_SECRETS = Redactor()
+
+
+def _scrub_attributes(exc: BaseException, redactor: Redactor) -> None:
+    from .http import Response
+
+    for name, value in list(exc.__dict__.items()):
+        if name in _NOT_TEXT or value is None:
+            continue
+        if isinstance(value, str):
+            cleaned: Any = redactor.strip(value)
+        elif isinstance(value, Mapping | list | tuple):
+            cleaned = redactor.scrub(value)
+        elif isinstance(value, Response):
+            cleaned = _portable_response(value, redactor)
+        else:
+            continue
+        exc.__dict__[name] = cleaned
+
+
+def _request_redactor(response: object) -> Redactor:
+    """A redactor knowing the secrets of the request `response` answers: its `Authorization`
+    credential, a per-call token, and the values of secret-named keys in its JSON body (the
+    server may echo any of them)."""
+    request = getattr(response, "request", None)
+    if request is None:
+        return _NO_SECRETS
+    found: list[str] = []
+    for key, value in request.headers.items():
+        if key.lower() in ("authorization", "proxy-authorization") and isinstance(value, str):
+            found.append(value)
+            found.extend(value.split(None, 1)[1:])
+    token = request.extensions.get("token") if request.extensions else None
+    if token is not None and hasattr(token, "get_secret_value"):
+        found.append(token.get_secret_value())
+    if request.content:
+        try:
+            body = _json.loads(request.content)
+        except Exception:
+            body = None
+        _secret_values(body, found, 0)
+    if not found:
+        return _NO_SECRETS
+    redactor = Redactor()
+    for secret in found:
+        redactor.add(secret)
+        redactor.add(_json.dumps(secret).decode()[1:-1])  # as echoed inside a JSON string
+    return redactor
+
+
+def _secret_values(value: Any, found: list[str], depth: int) -> None:
+    if depth > 32:
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, str) and isinstance(k, str) and k.lower() in SECRET_KEYS:
+                found.append(v)
+            else:
+                _secret_values(v, found, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _secret_values(v, found, depth + 1)
+
+
+def _portable_response(response: Response, redactor: Redactor) -> Response:
+    """`response` as an error may keep it: header values and body stripped of secrets, and
+    its request reduced to what a log line may show (allow-listed headers, so never
+    `Authorization`; no per-call token; body stripped). Picklable: plain `CIMultiDict`
+    headers, plain dict extensions."""
+    request = response.request
+    if request is not None:
+        request = _portable_request(request, redactor)
+    headers: CIMultiDict[str] = CIMultiDict(
+        (k, redactor.strip(v) if isinstance(v, str) else v) for k, v in response.headers.items()
+    )
+    content = _strip_bytes(response.content, redactor) or b""
+    return attrs.evolve(response, headers=headers, content=content, request=request)
+
+
+def _portable_request(request: Request, redactor: Redactor) -> Request:
+    return attrs.evolve(
+        request,
+        url=redactor.strip(request.url),
+        headers={
+            k: redactor.strip(v) for k, v in request.headers.items() if k.lower() in ALLOWED_HEADERS
+        },
+        content=_strip_bytes(request.content, redactor),
+        extensions={k: v for k, v in (request.extensions or {}).items() if k != "token"},
+    )
+
+
+def _strip_bytes(content: bytes | None, redactor: Redactor) -> bytes | None:
+    """Body bytes without secrets; the same object when there were none. Bytes that are not
+    UTF-8 are kept as they were (`surrogateescape`)."""
+    if not content:
+        return content
+    text = bytes(content).decode("utf-8", "surrogateescape")
+    cleaned = redactor.strip(text)
+    if cleaned == text:
+        return content
+    return cleaned.encode("utf-8", "surrogateescape")
+
+
+def _restore(cls: type[TalkoverError], args: tuple[Any, ...]) -> TalkoverError:
+    """Unpickle an error: a bare instance with its `args`; pickle then sets its attributes."""
+    exc = cls.__new__(cls)
+    exc.args = args
+    return exc
+
+
 def _attempts_of(response: Response | None) -> tuple[Attempt, ...]:
     """The attempt history of a response; a single attempt when it was never retried."""
     if response is None:
@@ -248,3 +399,44 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     if status_code >= 500:
         return InternalServerError
     return _BY_STATUS.get(status_code, APIStatusError)
+
+
+class ResponseTooLargeError(ResponseDecodeError):
+    """The response body is larger than the client's `max_response_size` (counted after
+    decompression, or announced by `Content-Length`). The server did receive the request:
+    a make-call may have been placed. Not retried (the server would send the same body).
+    `limit` is the limit in bytes; `received` what was read before giving up (0 when
+    refused on `Content-Length`)."""
+
+    def __init__(
+        self, *, limit: int, status_code: int, received: int = 0, announced: int | None = None
+    ) -> None:
+        self.limit = limit
+        self.received = received
+        self.announced = announced
+        size = (
+            f"Content-Length {announced} bytes"
+            if announced is not None
+            else f"more than {limit} bytes after decompression"
+        )
+        super().__init__(
+            f"response too large: {size}, above the limit of {limit} bytes; raise it with "
+            "AsyncTalkover(max_response_size=...) (None disables the limit)",
+            status_code=status_code,
+        )
+
+
+class RedirectError(APIStatusError):
+    """A 3xx answer. Never followed (the token must not travel to another host, and a
+    make-call must not be sent twice) and never decoded as a success. `location` is the
+    `Location` header with credentials and query values removed (None when absent); check
+    `base_url`."""
+
+    def __init__(self, message: str, *, location: str | None = None, **kw: Any) -> None:
+        self.location = location
+        super().__init__(message, **kw)
+
+
+class ClientClosedError(APIConnectionError):
+    """The client was closed (`aclose()`) while this request waited for a connection
+    (`sent=False`) or was in flight (`sent=True`). Never retried: the client is gone."""

@@ -21,18 +21,26 @@ Headers = Mapping[str, str]
 class Timeout:
     """Time limits for one attempt, in seconds (`None` disables that limit).
 
-    `connect` covers waiting for a pooled connection and establishing a new one: a request
-    that times out there provably never left the client. `read` bounds the wait for each
-    chunk of the response; it is off by default because `total` already bounds the attempt
-    and a read limit re-arms a timer on every chunk received (about 6 % of the client CPU of
-    a make-call request over loopback, `benchmarks/README.md`). Set it to notice a stalled
-    response sooner than `total` would, and always when `total` is None: with both off, a
-    server that stops mid-response is waited for indefinitely.
+    `pool` bounds the wait for a free connection when all `connection_limit` connections are
+    busy; it is off by default, because a dispatcher that queues more requests than it has
+    connections is working as designed (bound the queue with `max_in_flight` instead, or set
+    `pool` to fail fast). A request that times out there provably never left the client
+    (`APITimeoutError`, `sent=False`). `connect` covers only establishing a new connection
+    (DNS, TCP and TLS), never the queue: a slow but healthy server does not turn into
+    connect timeouts. `total` bounds the whole attempt, pool wait included; when it fires
+    while the request still waits for a connection, the error says so and has `sent=False`.
+    `read` bounds the wait for each chunk of the response; it is off by default because
+    `total` already bounds the attempt and a read limit re-arms a timer on every chunk
+    received (about 6 % of the client CPU of a make-call request over loopback,
+    `benchmarks/README.md`). Set it to notice a stalled response sooner than `total` would,
+    and always when `total` is None: with both off, a server that stops mid-response is
+    waited for indefinitely.
     """
 
     total: float | None = 60.0
     connect: float | None = 10.0
     read: float | None = None
+    pool: float | None = None
 
     @classmethod
     def of(cls, value: Timeout | float | None) -> Timeout | None:

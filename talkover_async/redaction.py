@@ -6,8 +6,9 @@ One place for the rule, used by the logging middleware, error messages and excer
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 __all__ = [
     "ALLOWED_HEADERS",
@@ -15,6 +16,8 @@ __all__ = [
     "Redactor",
     "mask_phone",
     "redact_text",
+    "strip_secrets",
+    "redact_url",
 ]
 
 #: Header names that may appear in DEBUG logs; every other header is dropped.
@@ -52,6 +55,7 @@ SECRET_KEYS = frozenset(
 _TOKEN_RE = re.compile(r"talq_[A-Za-z0-9._\-]+")
 _BEARER_RE = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/|=\-]{8,}")
 _PAT_RE = re.compile(r"\b\d+\|[A-Za-z0-9]{8,}")
+_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s:@]+:[^/\s@]+@")
 _PHONE_RE = re.compile(r"\+\d[\d\s().\-]{5,18}\d")
 _MASK = "***"
 
@@ -66,13 +70,22 @@ def mask_phone(number: str) -> str:
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Remove tokens, bearer values and the given secrets; mask phone numbers."""
+    return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), strip_secrets(text, secrets))
+
+
+def strip_secrets(text: str, secrets: Iterable[str] = ()) -> str:
+    """Remove the given secrets, `talq_` tokens, bearer values, personal access tokens and
+    `user:password@` in URLs; keep everything else verbatim (phone numbers too). For error
+    attributes, which programs read."""
     for secret in secrets:
         if secret and secret in text:
             text = text.replace(secret, _MASK)
-    text = _TOKEN_RE.sub("talq_" + _MASK, text)
+    if "talq_" in text:
+        text = _TOKEN_RE.sub("talq_" + _MASK, text)
     text = _BEARER_RE.sub(r"\g<1>" + _MASK, text)
-    text = _PAT_RE.sub(_MASK, text)
-    return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+    if "@" in text:
+        text = _USERINFO_RE.sub(r"\g<1>" + _MASK + "@", text)
+    return _PAT_RE.sub(_MASK, text)
 
 
 class Redactor:
@@ -99,21 +112,58 @@ class Redactor:
                 text = text.replace(secret, _MASK)
         return text
 
+    def strip(self, text: str) -> str:
+        """`strip_secrets` with this redactor's secrets (phone numbers kept)."""
+        return strip_secrets(text, self._secrets)
+
     def value(self, value: Any, _depth: int = 0) -> Any:
-        """Redact a decoded JSON value: secret keys blanked, strings redacted."""
-        if _depth > 32:
+        """Redact a decoded JSON value for a log line: secret keys blanked, keys and strings
+        redacted (phone numbers masked)."""
+        return self._walk(value, self.text, list, _depth)
+
+    def scrub(self, value: Any) -> Any:
+        """Remove secrets from a structure an error holds (`details`, `field_errors`...):
+        values of secret-named keys blanked, keys and strings stripped of secrets, phone
+        numbers kept. Mappings become dicts; lists and tuples keep their type."""
+        return self._walk(value, self.strip, None, 0)
+
+    def _walk(self, value: Any, text: Callable[[str], str], seq: type | None, depth: int) -> Any:
+        if depth > 32:
             return _MASK
-        if isinstance(value, Mapping):
-            return {
-                k: (_MASK if str(k).lower() in SECRET_KEYS else self.value(v, _depth + 1))
-                for k, v in value.items()
-            }
-        if isinstance(value, list | tuple):
-            return [self.value(v, _depth + 1) for v in value]
         if isinstance(value, str):
-            return self.text(value)
+            return text(value)
+        if isinstance(value, Mapping):
+            out: dict[Any, Any] = {}
+            for k, v in value.items():
+                key = text(k) if isinstance(k, str) else k
+                if isinstance(k, str) and k.lower() in SECRET_KEYS:
+                    out[key] = _MASK
+                else:
+                    out[key] = self._walk(v, text, seq, depth + 1)
+            return out
+        if isinstance(value, list | tuple):
+            items = [self._walk(v, text, seq, depth + 1) for v in value]
+            kind = seq or (tuple if isinstance(value, tuple) else list)
+            return kind(items)
         return value
 
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         """Keep only allow-listed headers, each redacted."""
         return {k: self.text(v) for k, v in headers.items() if k.lower() in ALLOWED_HEADERS}
+
+
+def redact_url(url: str) -> str:
+    """A URL safe to show: no `user:password@`, every query value and the fragment masked,
+    then `redact_text` (a token in the path). For `Location` headers and proxy URLs."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = _MASK + "@" + netloc.rpartition("@")[2]
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = "&".join(f"{quote(k, safe='')}={_MASK}" for k, _ in pairs)
+        fragment = _MASK if parts.fragment else ""
+        url = urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+    except ValueError:  # not a URL at all: keep only what redact_text lets through
+        pass
+    return redact_text(url)

@@ -6,19 +6,29 @@ returns the (normalised) value so resource methods can build bodies in one pass.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import math
 import re
+import uuid
 from collections.abc import Collection, Mapping
-from datetime import date
+from datetime import date, datetime, time
 from itertools import repeat
-from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from typing import Any, TypeVar, cast
+from urllib.parse import quote, urlencode, urlsplit
 
+from . import _json
 from .errors import InvalidRequestError
+from .http import Timeout
 
 __all__ = [
     "paging",
     "E164_RE",
+    "REQUEST_OPTIONS",
+    "check_options",
+    "encode_query",
+    "json_body",
+    "query_value",
     "check_bool",
     "check_choice",
     "check_country_code",
@@ -52,6 +62,8 @@ def path_param(field: str, value: object) -> str:
     """A path parameter, percent-encoded so it can never change the path (`a/b`, `../x`)."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InvalidRequestError(field, "must be a string id")
+    if isinstance(value, int) and not -(10**MAX_ID_LENGTH) < value < 10**MAX_ID_LENGTH:
+        raise InvalidRequestError(field, f"must be at most {MAX_ID_LENGTH} characters")
     text = str(value)
     if not text:
         raise InvalidRequestError(field, "must not be empty")
@@ -61,7 +73,22 @@ def path_param(field: str, value: object) -> str:
         raise InvalidRequestError(field, "must not contain control characters")
     if text in (".", ".."):
         raise InvalidRequestError(field, "must not be '.' or '..'")
+    if not text.isascii() and not _is_unicode(text):
+        raise InvalidRequestError(field, _SURROGATES)
     return quote(text, safe="")
+
+
+_SURROGATES = "must be valid Unicode text (no lone surrogates)"
+_KEY_SURROGATES = "keys must be valid Unicode text (no lone surrogates)"
+
+
+def _is_unicode(text: str) -> bool:
+    """True unless `text` holds a lone surrogate (which no UTF-8 encoder accepts)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_str(
@@ -217,6 +244,8 @@ def check_header_value(field: str, value: object) -> str:
         raise InvalidRequestError(field, "must be a string")
     if _CONTROL_RE.search(value.replace("\t", " ")):
         raise InvalidRequestError(field, "must not contain CR, LF or control characters")
+    if not value.isascii() and not _is_unicode(value):
+        raise InvalidRequestError(field, _SURROGATES)
     return value
 
 
@@ -254,3 +283,162 @@ def paging(per_page: object, page: object, *, max_per_page: int = 100) -> dict[s
     if page is not None:
         out["page"] = check_int("page", page, 1)
     return out
+
+
+# --- what every request is built from: options, query values, the JSON body --------------------
+#: The per-call options every resource method accepts (`talkover_async.RequestOptions`).
+REQUEST_OPTIONS = frozenset(
+    {"timeout", "deadline", "max_retries", "extra_headers", "extra_query", "extra_body", "token"}
+)
+
+
+def check_options(options: Mapping[str, object]) -> None:
+    """The per-call options: known names, and values of the documented types. `token` is
+    checked where it is turned into a `Secret`; header names and values where headers are
+    merged."""
+    for name, value in options.items():
+        if name not in REQUEST_OPTIONS:
+            raise InvalidRequestError(
+                str(name), f"is not a request option ({', '.join(sorted(REQUEST_OPTIONS))})"
+            )
+        if value is None:
+            continue
+        if name == "timeout":
+            if not isinstance(value, Timeout):
+                check_number("timeout", value, 0, lo_exclusive=True)
+        elif name == "deadline":
+            check_number("deadline", value, 0, lo_exclusive=True)
+        elif name == "max_retries":
+            check_int("max_retries", value, 0)
+        elif name == "extra_headers":
+            check_mapping("extra_headers", value)
+        elif name == "extra_query":
+            for key, item in check_mapping("extra_query", value).items():
+                query_value(f"extra_query[{key!r}]", item)
+        elif name == "extra_body":
+            json_body(check_mapping("extra_body", value), name="extra_body")
+
+
+_QUERY_RULE = "must be text, a number, true/false, or a list of them"
+
+
+def query_value(field: str, value: object) -> Any:
+    """A query parameter value as `urlencode` takes it: text and integers as they are,
+    booleans as `true`/`false`, enum members by value, finite floats, lists of these."""
+    kind = type(value)
+    if kind is str:
+        text = cast("str", value)
+        if text.isascii() or _is_unicode(text):
+            return text
+        raise InvalidRequestError(field, _SURROGATES)
+    if kind is int:
+        return value
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is list or kind is tuple:
+        return [_query_scalar(field, v) for v in value]  # type: ignore[attr-defined]
+    return _query_scalar(field, value)
+
+
+def _query_scalar(field: str, value: object) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    value = value.value if isinstance(value, enum.Enum) else value
+    if isinstance(value, str):
+        return query_value(field, str(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    raise InvalidRequestError(field, _QUERY_RULE)
+
+
+def encode_query(query: Mapping[str, Any]) -> str:
+    """The URL-encoded query string of checked values (None values are left out)."""
+    pairs = [(k, query_value(k, v)) for k, v in query.items() if v is not None]
+    try:
+        return urlencode(pairs, doseq=True)
+    except (UnicodeEncodeError, ValueError, TypeError):
+        for key, value in pairs:
+            texts = value if isinstance(value, list) else [value]
+            if not all(_is_unicode(str(t)) for t in [key, *texts]):
+                raise InvalidRequestError(str(key), _SURROGATES) from None
+        raise InvalidRequestError("query", "cannot be URL-encoded") from None
+
+
+#: orjson refuses integers outside this range (the standard library has no limit).
+_JSON_INT_MIN, _JSON_INT_MAX = -(2**63), 2**64 - 1
+_JSON_NATIVE = (date, datetime, time, uuid.UUID, enum.Enum)
+
+
+def json_body(body: Mapping[str, Any], *, name: str | None = None) -> bytes:
+    """Encode a request body as JSON, or raise `InvalidRequestError` naming the top-level
+    field that cannot be sent (`name[key]` when `name` is given): text with a lone
+    surrogate, an integer outside 64 bits, NaN or an infinity (which orjson would silently
+    send as `null`), a key or value of a type JSON has no form for, too deep a nesting."""
+    try:
+        content = _json.dumps(body)
+    except Exception:  # noqa: S110 - every encoder failure is found again below
+        pass
+    else:
+        # `null` in the output may be a NaN or an infinity that orjson turned into null:
+        # only then walk the body (`find` costs less than `in` on bytes).
+        if content.find(b"null") < 0 or not _has_non_finite(body, 0):
+            return content
+    for key, value in body.items():
+        field = f"{name}[{key!r}]" if name else str(key)
+        problem = _key_problem(key) or _json_problem(value, 1)
+        if problem:
+            raise InvalidRequestError(field, problem)
+    raise InvalidRequestError(name or "body", "cannot be sent as JSON")
+
+
+def _has_non_finite(value: object, depth: int) -> bool:
+    if type(value) is float:
+        return not math.isfinite(value)
+    if depth > 64:
+        return False
+    if isinstance(value, Mapping):
+        return any(_has_non_finite(v, depth + 1) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_non_finite(v, depth + 1) for v in value)
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def _key_problem(key: object) -> str | None:
+    if isinstance(key, str):
+        return None if key.isascii() or _is_unicode(key) else _KEY_SURROGATES
+    if key is None or isinstance(key, bool | float | int | enum.Enum | date | uuid.UUID):
+        return _json_problem(key, 0)
+    return f"mapping keys must be text, not {type(key).__name__}"
+
+
+def _json_problem(value: object, depth: int) -> str | None:
+    """Why `value` cannot be sent as JSON, or None if it can (as far as we can tell)."""
+    if depth > 200:
+        return "is nested too deeply to be sent as JSON"
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return None if value.isascii() or _is_unicode(value) else _SURROGATES
+    if isinstance(value, int):
+        if _JSON_INT_MIN <= value <= _JSON_INT_MAX:
+            return None
+        return "integers must fit in 64 bits to be sent as JSON"
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "numbers must be finite (no NaN or infinity)"
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            problem = _key_problem(k) or _json_problem(v, depth + 1)
+            if problem:
+                return problem
+        return None
+    if isinstance(value, list | tuple):
+        for v in value:
+            problem = _json_problem(v, depth + 1)
+            if problem:
+                return problem
+        return None
+    if isinstance(value, _JSON_NATIVE) or dataclasses.is_dataclass(value):
+        return None
+    return f"values of type {type(value).__name__} are not JSON serializable"

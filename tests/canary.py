@@ -10,8 +10,11 @@ What is watched, cheaply:
 
 - log records of the `talkover_async` logger and its children, at every level (the logger is
   set to DEBUG for the test, so the most detailed lines are built and checked);
-- the text (`str` and `repr`) of every `TalkoverError` created during the test, checked once
-  it has left the SDK (at teardown, or when the bounded buffer of recent errors overflows);
+- every `TalkoverError` created during the test, checked once it has left the SDK (at
+  teardown, or when the bounded buffer of recent errors overflows): its `str` and `repr`,
+  every text reachable from it (`reachable_texts`: attributes, `details`, `response` and its
+  `request`, `__context__`/`__cause__`...; an unmasked `Authorization` key is a leak too),
+  and its pickle (an error that cannot be pickled fails the test as well);
 - an exception that escapes a test other than an assertion.
 
 `repr` of models and of the client cannot be watched automatically: `test_canary_reprs.py`
@@ -20,10 +23,14 @@ builds one of each and checks them.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
+import pickle
 import re
+import types
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -31,6 +38,7 @@ import pytest
 from talkover_async.errors import TalkoverError
 
 __all__ = [
+    "AUTH_HEADER",
     "CANARY_ACCOUNT_TOKEN",
     "CANARY_PHONE",
     "CANARY_TOKEN",
@@ -38,6 +46,7 @@ __all__ = [
     "CANARY_WEBHOOK_SECRET",
     "Canary",
     "find_leaks",
+    "reachable_texts",
 ]
 
 #: An environment token nobody would type by accident.
@@ -67,6 +76,95 @@ _LEAK_RE = re.compile(
 )
 
 _ERROR_BUFFER = 256
+#: What `reachable_texts` yields for a mapping key naming the `Authorization` header.
+AUTH_HEADER = "<an Authorization header>"
+#: Objects `reachable_texts` does not enter: code, types, modules, frames (a traceback's frames
+#: hold the locals of every function it went through, as for any Python exception; they are
+#: not pickled and not part of the error's state).
+_OPAQUE = (
+    type,
+    types.ModuleType,
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+    types.CodeType,
+    types.FrameType,
+    types.TracebackType,
+    types.CoroutineType,
+)
+_SCALARS = (int, float, complex, bool, type(None))
+
+
+def reachable_texts(root: object, *, limit: int = 20_000) -> Iterator[str]:
+    """Every piece of text reachable from `root`: strings and bytes, the `str`/`repr` of
+    every object, walking attributes (`__dict__`, `__slots__`), exception `args`,
+    `__context__`, `__cause__` and `__notes__`, mapping keys and values, sequence and set
+    items. Cycles are followed once; frames and tracebacks are not entered (see `_OPAQUE`).
+    A mapping key `authorization` (any case) whose value is not masked (`***`) yields
+    `AUTH_HEADER`.
+
+    Raises `AssertionError` when more than `limit` objects are reachable: the walk must see
+    everything, so an object graph that large (an event loop, a connection) is itself a
+    finding."""
+    seen: set[int] = set()
+    stack: list[object] = [root]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, _SCALARS) or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        assert len(seen) <= limit, f"more than {limit} objects reachable from {type(root)}"
+        if isinstance(obj, str):
+            yield obj
+            continue
+        if isinstance(obj, bytes | bytearray | memoryview):
+            yield bytes(obj).decode("utf-8", "replace")
+            continue
+        if isinstance(obj, _OPAQUE):
+            continue
+        try:
+            yield repr(obj)
+            yield str(obj)
+        except Exception as exc:  # a broken repr is not a leak; note it and go on
+            yield f"<repr failed: {type(exc).__name__}>"
+        if isinstance(obj, Mapping) or hasattr(obj, "items") and hasattr(obj, "keys"):
+            try:
+                items = list(obj.items())  # type: ignore[attr-defined]
+            except Exception:
+                items = []
+            for key, value in items:
+                if (
+                    isinstance(key, str)
+                    and key.lower() == "authorization"
+                    and not (isinstance(value, str) and "***" in value)
+                ):
+                    yield AUTH_HEADER
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(obj, list | tuple | set | frozenset | deque):
+            stack.extend(obj)
+        if isinstance(obj, BaseException):
+            stack.extend(obj.args)
+            stack.append(obj.__context__)
+            stack.append(obj.__cause__)
+        stack.extend(_attributes(obj))
+
+
+def _attributes(obj: object) -> list[object]:
+    values: list[object] = []
+    state = getattr(obj, "__dict__", None)
+    if isinstance(state, dict):
+        values.extend(state.values())
+    for cls in type(obj).__mro__:
+        slots = cls.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name in ("__dict__", "__weakref__"):
+                continue
+            if name.startswith("__") and not name.endswith("__"):  # a private, mangled slot
+                name = f"_{cls.__name__.lstrip('_')}{name}"
+            with contextlib.suppress(AttributeError):  # an unset slot
+                values.append(object.__getattribute__(obj, name))
+    return values
 
 
 def find_leaks(text: str) -> list[str]:
@@ -102,9 +200,20 @@ class Canary:
         name = type(exc).__name__
         self.check_text(f"str({name})", str(exc))
         self.check_text(f"repr({name})", repr(exc))
-        excerpt = getattr(exc, "excerpt", None)
-        if isinstance(excerpt, str):
-            self.check_text(f"{name}.excerpt", excerpt)
+        try:
+            for text in reachable_texts(exc):
+                if text == AUTH_HEADER:
+                    self.leaks.append(f"{name}: an Authorization header is reachable")
+                else:
+                    self.check_text(f"{name} (attributes, chain)", text)
+        except AssertionError as err:  # too large a graph to check: a finding too
+            self.leaks.append(f"{name}: {err}")
+        try:
+            data = pickle.dumps(exc)
+        except Exception as err:
+            self.leaks.append(f"{name} cannot be pickled: {type(err).__name__}: {err}")
+        else:
+            self.check_text(f"pickle({name})", data.decode("latin-1"))
 
     def finish(self) -> list[str]:
         while self._errors:
@@ -137,6 +246,7 @@ _active: Canary | None = None
 _original_init = TalkoverError.__init__
 
 
+@functools.wraps(_original_init)  # keeps the real signature visible to `inspect`
 def _tracking_init(self: TalkoverError, *args: Any, **kwargs: Any) -> None:
     _original_init(self, *args, **kwargs)
     if _active is not None:

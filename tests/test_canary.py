@@ -178,3 +178,47 @@ def test_errors_built_from_echoing_bodies_are_redacted() -> None:
     with pytest.raises(ResponseDecodeError) as decode_info:
         decode("agents.get", 502, f"<html>{CANARY_TOKEN}</html>")
     assert not find_leaks(str(decode_info.value) + decode_info.value.excerpt)
+
+
+_ATTRIBUTE_LEAKS = f"""
+import threading
+from talkover_async import TalkoverError
+
+def test_clean_attributes():
+    exc = TalkoverError("failed")
+    exc.details = {{"token": "talq_***", "nested": ["fine"]}}
+
+def test_leak_in_a_nested_attribute():
+    exc = TalkoverError("failed")
+    exc.details = {{"nested": [{{"deep": "{CANARY_WEBHOOK_SECRET}"}}]}}
+
+def test_leak_in_the_context():
+    try:
+        raise RuntimeError("{CANARY_TOKEN}")
+    except RuntimeError as cause:
+        exc = TalkoverError("failed")
+        exc.__context__ = cause
+
+def test_authorization_key_reachable():
+    exc = TalkoverError("failed")
+    exc.headers = {{"Authorization": "Basic dXNlcjpwYXNz"}}
+
+def test_unpicklable_error():
+    exc = TalkoverError("failed")
+    exc.lock = threading.Lock()
+"""
+
+
+@pytest.mark.canary_exempt  # the inner run leaks on purpose, in this process
+def test_canary_walks_error_attributes_and_pickles_errors(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_attribute_leaks=_ATTRIBUTE_LEAKS)
+    result = pytester.runpytest_inprocess(
+        "-p", "tests.canary", "-p", "no:asyncio", "-p", "no:cacheprovider", "-q"
+    )
+    out = result.stdout.str()
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed") == 5, out  # the tests pass; their teardown fails
+    assert outcomes.get("errors") == 4, out
+    assert "canary_Qm4Rt8Yp" in out and "(attributes, chain)" in out
+    assert "an Authorization header is reachable" in out
+    assert "cannot be pickled" in out

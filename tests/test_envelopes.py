@@ -198,7 +198,7 @@ def test_429_with_any_body_is_rate_limit() -> None:
 def test_retry_after_forms() -> None:
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after("1.5") == 1.5
-    assert parse_retry_after("-4") == 0.0
+    assert parse_retry_after("-4") is None  # unusable: the client's own backoff applies
     assert parse_retry_after("garbage") is None
     assert parse_retry_after(None) is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0

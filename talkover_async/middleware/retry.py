@@ -12,7 +12,10 @@ What is retried, by the request's `safe` flag:
   unsafe one could ring a person twice, so its error is raised with `sent=True`.
 
 Waits are exponential with full jitter, or the server's `Retry-After` (seconds or HTTP date)
-when it sent one. A `Retry-After` above `max_retry_after` raises `RateLimitError` at once.
+when it sent one, on any retried status. A `Retry-After` above `max_retry_after` raises the
+status's own error at once (`RateLimitError` for 429, `InternalServerError` for a 5xx...,
+with the attempts so far); an unusable one (negative, NaN, `inf`, garbage) is ignored in
+favour of the backoff.
 An optional `deadline` bounds all attempts and waits together.
 """
 
@@ -29,7 +32,13 @@ import attrs
 import tenacity
 
 from ..envelope import error_from_response, parse_retry_after
-from ..errors import APIConnectionError, APITimeoutError, RateLimitError, TalkoverError
+from ..errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    RateLimitError,
+    TalkoverError,
+)
 from ..http import Attempt, Request, Response
 from ..limits import RetryBudget
 from .base import Handler
@@ -124,18 +133,18 @@ class RetryMiddleware:
             raise APITimeoutError("deadline exceeded", sent=True) from None
 
     def _check(self, request: Request, policy: RetryPolicy, outcome: Response) -> None:
-        """Raise `_Outcome` for a response worth retrying, `RateLimitError` above the cap."""
+        """Raise `_Outcome` for a response worth retrying; raise the status's own typed error
+        (`RateLimitError`, `InternalServerError`...) when its `Retry-After` is above the cap."""
         status = outcome.status_code
-        if status == 429:
-            wait = parse_retry_after(outcome.headers.get("retry-after"))
-            if wait is not None and wait > policy.max_retry_after:
-                error = error_from_response(outcome)
-                if isinstance(error, RateLimitError):
-                    error.retry_after = wait
-                raise error
-            raise _Outcome(outcome)
-        if status in RETRYABLE_STATUSES and request.safe:
-            raise _Outcome(outcome)
+        if status not in RETRYABLE_STATUSES or not (request.safe or status == 429):
+            return
+        wait = parse_retry_after(outcome.headers.get("retry-after"))
+        if wait is not None and wait > policy.max_retry_after:
+            error = error_from_response(outcome)
+            if isinstance(error, RateLimitError):
+                error.retry_after = wait
+            raise error
+        raise _Outcome(outcome)
 
     async def _retry(
         self,
@@ -174,6 +183,8 @@ class RetryMiddleware:
             exc = state.outcome.exception() if state.outcome else None
             if isinstance(exc, _Outcome):
                 return True
+            if isinstance(exc, ClientClosedError):  # aclose(): nothing left to retry on
+                return False
             if isinstance(exc, APIConnectionError):
                 return not exc.sent or request.safe
             return False

@@ -15,7 +15,7 @@ import attrs
 import cattrs
 
 from ..envelope import Envelope, parse
-from ..errors import ResponseDecodeError
+from ..errors import ResponseDecodeError, TalkoverError
 from ..http import Response
 from ..models.results import Ack
 from ..pagination import Page
@@ -108,23 +108,34 @@ def decode(
 def decode_response(
     op: Operation, response: Response, *, strict: bool = False, requested_page: int = 1
 ) -> Any:
-    """Decode a response for `op` (see `decode`)."""
-    if op.decoder is not None:
-        return op.decoder(response)
-    env = parse(response, allow_failure=op.allow_failure)
-    if op.response is Ack or op.response is None:
-        return Ack(success=env.success, message=env.message)
-    data = _payload(op, env, response)
-    if op.paginated and not isinstance(data, list):
-        raise _decode_error(f"expected a JSON array of items, got {type(data).__name__}", response)
-    tp = list[op.response] if op.paginated else op.response  # type: ignore[name-defined]
+    """Decode a response for `op` (see `decode`).
+
+    A decode error is raised with no `__context__`: the exception it replaced (a JSON or
+    cattrs error) may hold the whole body, secrets included."""
     try:
-        result = structure(data, tp, strict=strict)
-        if op.paginated:
-            return Page.from_pagination(result, env.pagination, requested_page)
-        return result
-    except Exception as exc:  # anything that does not fit (even OverflowError): a decode error
-        raise _decode_error(_describe(exc, data, tp), response) from None
+        if op.decoder is not None:
+            return op.decoder(response)
+        env = parse(response, allow_failure=op.allow_failure)
+        if op.response is Ack or op.response is None:
+            return Ack(success=env.success, message=env.message)
+        data = _payload(op, env, response)
+        if op.paginated and not isinstance(data, list):
+            raise _decode_error(
+                f"expected a JSON array of items, got {type(data).__name__}", response
+            )
+        tp = list[op.response] if op.paginated else op.response  # type: ignore[name-defined]
+        try:
+            result = structure(data, tp, strict=strict)
+            if op.paginated:
+                return Page.from_pagination(result, env.pagination, requested_page)
+            return result
+        except Exception as exc:  # anything that does not fit (even OverflowError): a decode error
+            raise _decode_error(_describe(exc, data, tp), response) from None
+    except TalkoverError as exc:
+        error = exc
+    # Raised outside the `except` block, so Python attaches no context of its own.
+    error.__context__ = error.__cause__ = None
+    raise error
 
 
 def _decode_error(message: str, response: Response) -> ResponseDecodeError:

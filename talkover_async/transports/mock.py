@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from ..errors import APIConnectionError, APITimeoutError, TalkoverError
 from ..http import Request, Response
+from .redirects import redirect_error
 
 __all__ = ["MockHandler", "MockTransport"]
 
@@ -18,7 +19,8 @@ class MockTransport:
 
     Exceptions from the handler are translated as a real network would surface them:
     `ConnectionRefusedError` -> `APIConnectionError(sent=False)`, other `OSError` ->
-    `APIConnectionError(sent=True)`, `TimeoutError` -> `APITimeoutError(sent=True)`.
+    `APIConnectionError(sent=True)`, `TimeoutError` -> `APITimeoutError(sent=True)`. A 3xx
+    raises `RedirectError`, as over the network.
     """
 
     def __init__(self, handler: MockHandler) -> None:
@@ -41,9 +43,11 @@ class MockTransport:
         if not isinstance(result, Response):
             raise TypeError(f"mock handler returned {type(result).__name__}, not Response")
         if result.request is None:
-            return Response(
+            result = Response(
                 result.status_code, result.headers, result.content, request, result.elapsed
             )
+        if 300 <= result.status_code < 400:
+            raise redirect_error(result)
         return result
 
     async def aclose(self) -> None:
