@@ -3,6 +3,7 @@ builds a `Request` for an operation and decodes its `Response`."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import (
     AsyncIterable,
@@ -193,6 +194,11 @@ class AsyncTalkover:
         )
         self._headers = self._base_headers(headers)
         self._handler = self._build_handler()
+        # Decided once: an untraced client's operations run `_exchange` with no tracing code.
+        # A plain function (called with the client), so `with_options` clones can share it.
+        self._exchange: Callable[
+            [AsyncTalkover, Operation, Request, int], Awaitable[tuple[Response, Any]]
+        ] = AsyncTalkover._send_and_decode if self._tracing is None else _traced_send_and_decode
         self._attach_resources()
 
     # --- assembly -------------------------------------------------------------------------
@@ -228,8 +234,7 @@ class AsyncTalkover:
         ]
         if self._limits_middleware is not None:
             chain.insert(1 + len(self._user_middleware), self._limits_middleware)
-        if self._tracing is not None:
-            chain.insert(0, self._tracing)  # one span around every attempt
+        # Tracing is not in the chain: its span wraps the chain and the decoding (`_exchange`).
         return build_chain(chain, self._transport.send)
 
     @property
@@ -406,7 +411,23 @@ class AsyncTalkover:
 
     async def send(self, request: Request) -> Response:
         """Send a built request through the middleware chain (retry, auth, logging)."""
+        if self._tracing is not None:
+            return await self._tracing(request, self._handler)
         return await self._handler(request)
+
+    async def _send_and_decode(
+        self, op: Operation, request: Request, requested_page: int = 1
+    ) -> tuple[Response, Any]:
+        """The one place an operation is sent and its answer decoded (through `_exchange`,
+        which adds the span when the client traces)."""
+        response = await self._handler(request)
+        return response, self._decode(op, requested_page, response)
+
+    def _decode(self, op: Operation, requested_page: int, response: Response) -> Any:
+        captured = _captured.get()
+        if captured is not None:
+            captured.append(response)
+        return decode_response(op, response, strict=self._strict, requested_page=requested_page)
 
     async def request(
         self,
@@ -421,10 +442,7 @@ class AsyncTalkover:
         """Run an operation; the parsed result next to the HTTP response."""
         request = self.build_request(op, path_params, query=query, body=body, options=options)
         try:
-            response = await self._handler(request)
-            parsed = decode_response(
-                op, response, strict=self._strict, requested_page=requested_page
-            )
+            response, parsed = await self._exchange(self, op, request, requested_page)
         except TalkoverError as exc:
             raise self._scrub(exc) from None
         return RawResponse(parsed, response)
@@ -441,11 +459,7 @@ class AsyncTalkover:
         """Run an operation and return only the parsed result."""
         request = self.build_request(op, path_params, query=query, body=body, options=options)
         try:
-            response = await self._handler(request)
-            captured = _captured.get()
-            if captured is not None:
-                captured.append(response)
-            return decode_response(op, response, strict=self._strict)
+            return (await self._exchange(self, op, request, 1))[1]
         except TalkoverError as exc:
             raise self._scrub(exc) from None
 
@@ -468,13 +482,7 @@ class AsyncTalkover:
                 op, path_params, query={**filters, "page": page}, options=options
             )
             try:
-                response = await self._handler(request)
-                captured = _captured.get()
-                if captured is not None:
-                    captured.append(response)
-                result: Page[Any] = decode_response(
-                    op, response, strict=self._strict, requested_page=page
-                )
+                result: Page[Any] = (await self._exchange(self, op, request, page))[1]
             except TalkoverError as exc:
                 raise self._scrub(exc) from None
             return result
@@ -536,6 +544,16 @@ class AsyncTalkover:
     def __repr__(self) -> str:
         token = "Secret('**********')" if self._token else "None"
         return f"<AsyncTalkover base_url={self.base_url!r} token={token}>"
+
+
+async def _traced_send_and_decode(
+    client: AsyncTalkover, op: Operation, request: Request, requested_page: int = 1
+) -> tuple[Response, Any]:
+    """`_send_and_decode` inside the operation's span (a client that traces)."""
+    assert client._tracing is not None
+    return await client._tracing.exchange(
+        request, client._handler, functools.partial(client._decode, op, requested_page)
+    )
 
 
 def _limits(

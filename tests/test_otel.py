@@ -35,11 +35,13 @@ from talkover_async import (
     AsyncTalkover,
     ConfigurationError,
     NotFoundError,
+    ResponseDecodeError,
 )
+from talkover_async.client import _traced_send_and_decode
 from talkover_async.dispatch import CallSpec, DispatchResult, DispatchStatus
 from talkover_async.http import Request, Response
 from talkover_async.instrumentation import record_dispatch_result, record_rate_limit_wait
-from talkover_async.instrumentation.tracing import TracingMiddleware
+from talkover_async.operations.agents import AGENTS_GET
 from talkover_async.testing import FakeTalkover, faults, serve_fake
 from talkover_async.transports import MockTransport
 
@@ -288,6 +290,60 @@ async def test_http_error_status_sets_error_type_and_sent(
     assert span.status.status_code is StatusCode.ERROR
 
 
+async def test_a_2xx_whose_body_does_not_decode_is_an_error_span(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    # The body is personal data the span must not copy (the decode error's excerpt does).
+    body = b'{"data": {"id": 17, "first_name": "Jane Customer"'
+
+    def handler(request: Request) -> Response:
+        if "page=" in request.url:
+            return Response(200, {"Content-Type": "application/json"}, b'{"data": "Jane Customer"}')
+        return Response(200, {"Content-Type": "application/json"}, body)
+
+    async with AsyncTalkover(
+        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
+    ) as client:
+        with pytest.raises(ResponseDecodeError) as info:
+            await client.agents.get("a1")
+        assert "Jane Customer" in str(info.value)  # the error shows it: the span must not
+        with pytest.raises(ResponseDecodeError):
+            await client.calls.list(page=2)  # the paginator decodes in the span too
+        with pytest.raises(ResponseDecodeError):  # and so does `request` (raw responses)
+            await client.request(AGENTS_GET, {"agent_id": "a1"})
+    spans = exporter.get_finished_spans()
+    names = ["talkover agents.get", "talkover calls.list", "talkover agents.get"]
+    assert [s.name for s in spans] == names
+    for span in spans:
+        assert span.status.status_code is StatusCode.ERROR
+        assert span.attributes["http.response.status_code"] == 200
+        assert span.attributes["error.type"] == "talkover_async.errors.ResponseDecodeError"
+        assert span.attributes["talkover.sent"] is True
+        assert span.attributes["talkover.attempts"] == 1
+        assert [e.name for e in span.events] == ["exception"]
+        message = dict(span.events[0].attributes)["exception.message"]
+        assert message.startswith("unexpected response body (HTTP 200)")
+        assert "Jane" not in span.to_json()
+        assert_clean(span, TOKEN)
+
+
+async def test_an_error_status_is_recorded_once_without_an_exception_event(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    def handler(request: Request) -> Response:
+        return Response(404, {"Content-Type": "application/json"}, b'{"message": "Not found."}')
+
+    async with AsyncTalkover(
+        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
+    ) as client:
+        with pytest.raises(NotFoundError):
+            await client.agents.get("a1")
+    span = only_span(exporter)
+    assert span.attributes["error.type"] == "404"  # the status, not the exception class
+    assert span.status.status_code is StatusCode.ERROR
+    assert span.events == ()
+
+
 # --- secrets and phone numbers (MockTransport) ------------------------------------------------
 
 
@@ -415,12 +471,29 @@ async def test_a_request_without_an_operation_is_named_after_its_method(
     }
 
 
-def test_tracing_middleware_is_outermost_and_absent_when_off(provider: TracerProvider) -> None:
+def chain_of(client: AsyncTalkover) -> list[str]:
+    """The middleware class names of a client's chain, outermost first."""
+    out, handler = [], client._handler
+    while hasattr(handler, "func"):
+        out.append(type(handler.func).__name__)
+        handler = handler.keywords["call_next"]
+    return out
+
+
+async def test_tracing_wraps_the_chain_only_when_on(provider: TracerProvider) -> None:
     on = AsyncTalkover(TOKEN, env={}, instrument=provider)
     off = AsyncTalkover(TOKEN, env={}, instrument=False)
-    assert isinstance(on._build_handler().func, TracingMiddleware)  # type: ignore[attr-defined]
+    chain = ["RetryMiddleware", "AuthMiddleware", "LoggingMiddleware"]
+    # Neither chain holds tracing: the span wraps the chain and the decoding, or nothing.
+    assert chain_of(on) == chain_of(off) == chain
+    assert on._exchange is _traced_send_and_decode
+    assert off._exchange is AsyncTalkover._send_and_decode
     assert not off.instrumented
-    assert not isinstance(off._build_handler().func, TracingMiddleware)  # type: ignore[attr-defined]
+    # Clones share the decision (and their own chain: `max_retries` of the clone applies).
+    assert on.with_options(max_retries=0)._exchange is _traced_send_and_decode
+    assert off.with_options(max_retries=0)._exchange is AsyncTalkover._send_and_decode
+    await on.aclose()
+    await off.aclose()
 
 
 def test_bad_instrument_value_is_a_configuration_error() -> None:
@@ -452,11 +525,13 @@ AUTO_CHECK = """
     import asyncio
     from opentelemetry import trace
     from talkover_async import AsyncTalkover
-    from talkover_async.instrumentation.tracing import TracingMiddleware
+    from talkover_async.client import AsyncTalkover as Client, _traced_send_and_decode
 
     def traced(**kw):
         client = AsyncTalkover("talq_test_token", env=kw.pop("env", {}), **kw)
-        assert client.instrumented == isinstance(client._handler.func, TracingMiddleware)
+        assert client._exchange is (
+            _traced_send_and_decode if client.instrumented else Client._send_and_decode
+        )
         return client.instrumented
 """
 
@@ -472,6 +547,48 @@ def test_auto_mode_needs_a_recording_global_provider() -> None:
     """
     )
     assert out.split() == ["none", "False", "forced", "True", "noop", "False"]
+
+
+def test_auto_mode_without_a_provider_imports_no_opentelemetry() -> None:
+    # opentelemetry-api installed, nothing configured: building and using a client loads
+    # neither OpenTelemetry nor the SDK's tracing module (no tracing code can run).
+    out = run_python(
+        """
+    import asyncio, sys
+    from talkover_async import AsyncTalkover
+    from talkover_async.testing import FakeTalkover
+    from talkover_async.transports import MockTransport
+
+    async def main():
+        fake = FakeTalkover.demo(token="talq_test_token")
+        async with AsyncTalkover(
+            "talq_test_token", transport=MockTransport(fake), env={}
+        ) as client:
+            print("instrumented", client.instrumented)
+            print("agent", (await client.agents.get("demo")).id)
+        loaded = [
+            m for m in sys.modules
+            if m.startswith("opentelemetry") or m == "talkover_async.instrumentation.tracing"
+        ]
+        print("modules", sorted(loaded))
+
+    asyncio.run(main())
+    """
+    )
+    assert out.splitlines() == ["instrumented False", "agent demo", "modules []"]
+
+
+def test_auto_mode_finds_a_provider_named_by_the_environment() -> None:
+    # OTEL_PYTHON_TRACER_PROVIDER sets the global provider on first use, with no import of
+    # opentelemetry.trace by the application.
+    out = run_python(
+        """
+    from talkover_async import AsyncTalkover
+    print("traced", AsyncTalkover("talq_test_token", env={}).instrumented)
+    """,
+        env={"OTEL_PYTHON_TRACER_PROVIDER": "sdk_tracer_provider"},
+    )
+    assert out.split() == ["traced", "True"]
 
 
 def test_auto_mode_traces_with_an_sdk_provider_unless_disabled() -> None:

@@ -5,8 +5,8 @@ Needs `opentelemetry-api` (the `otel` extra); the client imports this module onl
 traces (see `talkover_async.instrumentation`). The span is the logical HTTP client span the
 semantic conventions allow when one span covers every attempt of an API call: it is named
 `talkover <operation>` (`talkover agents.call`), starts before the first attempt (rate-limit
-waits and retry back-off included) and ends when the last attempt has its answer, before the
-body is decoded into models.
+waits and retry back-off included) and ends once the last attempt's answer is decoded into
+models, so a 2xx whose body does not decode (`ResponseDecodeError`) is an error span.
 
 Nothing secret reaches it: no header is recorded; `url.full` keeps only `page`/`per_page`
 query values (the others read `REDACTED`), with tokens removed and phone numbers masked in the
@@ -16,14 +16,21 @@ path; an exception is recorded as its type and a redacted message, without a sta
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urlsplit
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer, TracerProvider
 
 from .._version import __version__
-from ..errors import APIConnectionError, APIStatusError, ConfigurationError, InvalidRequestError
+from ..errors import (
+    APIConnectionError,
+    APIStatusError,
+    ConfigurationError,
+    InvalidRequestError,
+    ResponseDecodeError,
+)
 from ..http import Request, Response
 from ..middleware.base import Handler
 from ..middleware.retry import RetryDetails
@@ -48,6 +55,7 @@ _KEEP_QUERY = frozenset({"page", "per_page"})
 _REDACTED = "REDACTED"
 _MAX_MESSAGE = 500
 _DEFAULT_PORTS = {"https": 443, "http": 80}
+T = TypeVar("T")
 
 
 def get_tracer(provider: TracerProvider | None = None) -> Tracer:
@@ -75,6 +83,19 @@ def _sent(error: BaseException) -> bool:
     return not isinstance(error, ConfigurationError | InvalidRequestError)
 
 
+def _same(response: Response) -> Response:
+    return response
+
+
+def _message(error: BaseException) -> str:
+    """The exception's message, without the excerpt of the response body a decode error
+    carries (bodies are never recorded)."""
+    text = str(error)
+    if isinstance(error, ResponseDecodeError) and error.excerpt:
+        text = text.removesuffix(f": {error.excerpt!r}")
+    return text
+
+
 def _url_template(path: str, template: str) -> str:
     """The documented path under the concrete prefix: `/api/v1` + `/agents/{agent_id}/call`."""
     segments = template.count("/")
@@ -84,7 +105,9 @@ def _url_template(path: str, template: str) -> str:
 
 
 class TracingMiddleware:
-    """The outermost middleware when tracing: a span around all attempts of one request."""
+    """A span around all attempts of one request and the decoding of its answer
+    (`exchange`, the client's operations), or around sending only (as a middleware,
+    `client.send`)."""
 
     __slots__ = ("_redactor", "_tracer")
 
@@ -93,7 +116,15 @@ class TracingMiddleware:
         self._redactor = redactor
 
     async def __call__(self, request: Request, call_next: Handler) -> Response:
-        """Send the request inside the operation's span, with its trace context."""
+        """As a middleware (`client.send`): the span around sending the request."""
+        response, _ = await self.exchange(request, call_next, _same)
+        return response
+
+    async def exchange(
+        self, request: Request, send: Handler, decode: Callable[[Response], T]
+    ) -> tuple[Response, T]:
+        """Send the request and decode its answer inside the operation's span, with its
+        trace context on every attempt; the response and what `decode` made of it."""
         span = self._tracer.start_span(
             f"talkover {request.operation or request.method}",
             kind=SpanKind.CLIENT,
@@ -107,14 +138,22 @@ class TracingMiddleware:
             request = request.with_headers(carrier)
         token = context.attach(ctx)
         try:
-            response = await call_next(request)
+            try:
+                response = await send(request)
+            except BaseException as exc:
+                if span.is_recording():
+                    self._failed(span, exc)
+                raise
             if span.is_recording():
                 self._answered(span, response)
-            return response
-        except BaseException as exc:
-            if span.is_recording():
-                self._failed(span, exc)
-            raise
+            try:
+                return response, decode(response)
+            except BaseException as exc:
+                # An error status is already recorded (`error.type` is the status); a 2xx
+                # whose body does not decode is an error too.
+                if response.status_code < 400 and span.is_recording():
+                    self._failed(span, exc)
+                raise
         finally:
             context.detach(token)
             span.end()
@@ -193,7 +232,7 @@ class TracingMiddleware:
         self._attempts(attributes, len(attempts) if isinstance(attempts, tuple) and attempts else 1)
         span.set_attributes(attributes)
         # Not `span.record_exception`: it adds `str(error)` unredacted and a stack trace.
-        message = self._redactor.text(str(error))[:_MAX_MESSAGE]
+        message = self._redactor.text(_message(error))[:_MAX_MESSAGE]
         span.add_event("exception", {"exception.type": kind, "exception.message": message})
         span.set_status(StatusCode.ERROR, type(error).__name__)
 
