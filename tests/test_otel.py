@@ -20,6 +20,7 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 from opentelemetry import metrics, trace
@@ -41,7 +42,9 @@ from talkover_async.client import _traced_send_and_decode
 from talkover_async.dispatch import CallSpec, DispatchResult, DispatchStatus
 from talkover_async.http import Request, Response
 from talkover_async.instrumentation import record_dispatch_result, record_rate_limit_wait
+from talkover_async.instrumentation.tracing import url_full
 from talkover_async.operations.agents import AGENTS_GET
+from talkover_async.redaction import Redactor
 from talkover_async.testing import FakeTalkover, faults, serve_fake
 from talkover_async.transports import MockTransport
 
@@ -397,6 +400,42 @@ async def test_phone_numbers_masked_in_url_and_query_values_redacted(
     assert got.attributes["url.template"] == "/api/v1/agents/{agent_id}"
     for span in (listed, got):
         assert_clean(span, CANARY_TOKEN)
+
+
+def test_url_full_masks_a_phone_number_even_in_a_paging_value() -> None:
+    phone = quote(CANARY_PHONE)  # as the client's query encoding sends it
+    url = f"https://h.test/api/v1/calls?page=2&per_page={phone}&to={phone}"
+    cleaned = url_full(urlsplit(url), Redactor())
+    assert cleaned == "https://h.test/api/v1/calls?page=2&per_page=%2B1******0199&to=REDACTED"
+
+
+async def test_the_span_is_current_in_user_middleware_and_the_transport_on_every_attempt(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    in_middleware: list[int] = []
+    in_transport: list[int] = []
+
+    async def middleware(request: Request, call_next: Any) -> Response:
+        in_middleware.append(trace.get_current_span().get_span_context().span_id)
+        return await call_next(request)  # type: ignore[no-any-return]
+
+    def handler(request: Request) -> Response:
+        in_transport.append(trace.get_current_span().get_span_context().span_id)
+        if len(in_transport) == 1:
+            return Response(503, {"Retry-After": "0"}, b"{}")
+        return Response(200, {"Content-Type": "application/json"}, b'{"data": {"id": "a1"}}')
+
+    async with AsyncTalkover(
+        TOKEN,
+        transport=MockTransport(handler),
+        env={},
+        instrument=provider,
+        middleware=[middleware],
+    ) as client:
+        await client.agents.get("a1")
+    span_id = only_span(exporter).context.span_id
+    assert in_middleware == in_transport == [span_id, span_id]
+    assert trace.get_current_span() is trace.INVALID_SPAN  # detached afterwards
 
 
 async def test_credentials_in_base_url_are_redacted(

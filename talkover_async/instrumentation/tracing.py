@@ -48,7 +48,7 @@ from .attributes import (
     error_type,
 )
 
-__all__ = ["TracingMiddleware", "get_tracer", "tracer_configured"]
+__all__ = ["TracingMiddleware", "get_tracer", "tracer_configured", "url_full"]
 
 #: Query parameters whose values are kept in `url.full` (paging, never personal data).
 _KEEP_QUERY = frozenset({"page", "per_page"})
@@ -94,6 +94,29 @@ def _message(error: BaseException) -> str:
     if isinstance(error, ResponseDecodeError) and error.excerpt:
         text = text.removesuffix(f": {error.excerpt!r}")
     return text
+
+
+def url_full(parts: SplitResult, redactor: Redactor) -> str:
+    """`url.full`: the URL without credentials (`REDACTED:REDACTED@`, as the semantic
+    conventions ask), with query values other than paging read `REDACTED`, tokens and known
+    secrets removed and phone numbers masked. The one place the span's URL is cleaned."""
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{_REDACTED}:{_REDACTED}@{netloc.rpartition('@')[2]}"
+    path = parts.path
+    decoded = unquote(path)
+    redacted = redactor.text(decoded)
+    if redacted != decoded:
+        path = quote(redacted, safe="/*+")
+    url = f"{parts.scheme}://{netloc}{path}"
+    if parts.query:
+        text = redactor.text
+        pairs = [
+            (text(key), text(value) if key in _KEEP_QUERY else _REDACTED)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        url = f"{url}?{urlencode(pairs, safe='*')}"
+    return url
 
 
 def _url_template(path: str, template: str) -> str:
@@ -180,33 +203,13 @@ class TracingMiddleware:
             "http.request.method": request.method,
             "server.address": parts.hostname or "",
             "server.port": parts.port or _DEFAULT_PORTS.get(parts.scheme, 0),
-            "url.full": self._url(parts),
+            "url.full": url_full(parts, self._redactor),
         }
         if request.path_template:  # a request built by the client (`client.send` takes any)
             attributes["url.template"] = _url_template(parts.path, request.path_template)
         if request.operation:
             attributes[OPERATION] = request.operation
         return attributes
-
-    def _url(self, parts: SplitResult) -> str:
-        """The URL without credentials, secrets or phone numbers."""
-        netloc = parts.netloc
-        if "@" in netloc:
-            netloc = f"{_REDACTED}:{_REDACTED}@{netloc.rpartition('@')[2]}"
-        path = parts.path
-        decoded = unquote(path)
-        redacted = self._redactor.text(decoded)
-        if redacted != decoded:
-            path = quote(redacted, safe="/*+")
-        url = f"{parts.scheme}://{netloc}{path}"
-        if parts.query:
-            text = self._redactor.text
-            pairs = [
-                (text(key), value if key in _KEEP_QUERY else _REDACTED)
-                for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            ]
-            url = f"{url}?{urlencode(pairs, safe='*')}"
-        return url
 
     @staticmethod
     def _attempts(attributes: dict[str, Any], count: int) -> None:
