@@ -33,15 +33,18 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from talkover_async import (
     APIConnectionError,
+    APIStatusError,
     AsyncTalkover,
     ConfigurationError,
     NotFoundError,
+    RateLimitError,
     ResponseDecodeError,
 )
 from talkover_async.client import _traced_send_and_decode
 from talkover_async.dispatch import CallSpec, DispatchResult, DispatchStatus
 from talkover_async.http import Request, Response
 from talkover_async.instrumentation import record_dispatch_result, record_rate_limit_wait
+from talkover_async.instrumentation.attributes import error_type
 from talkover_async.instrumentation.tracing import url_full
 from talkover_async.operations.agents import AGENTS_GET
 from talkover_async.redaction import Redactor
@@ -345,6 +348,47 @@ async def test_an_error_status_is_recorded_once_without_an_exception_event(
     assert span.attributes["error.type"] == "404"  # the status, not the exception class
     assert span.status.status_code is StatusCode.ERROR
     assert span.events == ()
+
+
+async def test_a_429_beyond_max_retry_after_records_the_status(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    # The retry middleware raises RateLimitError itself (no response reaches the span's
+    # normal path): the span still has the status, and `error.type` is the status.
+    def handler(request: Request) -> Response:
+        return Response(429, {"Retry-After": "120"}, b'{"message": "Too Many Attempts."}')
+
+    async with AsyncTalkover(
+        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
+    ) as client:
+        with pytest.raises(RateLimitError):
+            await client.agents.get("a1")
+    span = only_span(exporter)
+    assert span.attributes["http.response.status_code"] == 429
+    assert span.attributes["error.type"] == "429"
+    assert span.attributes["talkover.sent"] is True
+    assert span.attributes["talkover.attempts"] == 1
+    assert span.status.status_code is StatusCode.ERROR
+    assert span.events == ()  # as for any error answer
+
+
+async def test_a_2xx_carrying_success_false_is_an_error_span(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    def handler(request: Request) -> Response:
+        body = b'{"success": false, "message": "Agent is disabled."}'
+        return Response(200, {"Content-Type": "application/json"}, body)
+
+    async with AsyncTalkover(
+        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
+    ) as client:
+        with pytest.raises(APIStatusError) as info:
+            await client.agents.get("a1")
+    span = only_span(exporter)
+    assert span.attributes["http.response.status_code"] == 200
+    assert span.attributes["error.type"] == error_type(info.value)  # not "200"
+    assert span.status.status_code is StatusCode.ERROR
+    assert [e.name for e in span.events] == ["exception"]
 
 
 # --- secrets and phone numbers (MockTransport) ------------------------------------------------

@@ -168,7 +168,7 @@ class TracingMiddleware:
                     self._failed(span, exc)
                 raise
             if span.is_recording():
-                self._answered(span, response)
+                self._answered(span, response.status_code, len(response.attempts) or 1)
             try:
                 return response, decode(response)
             except BaseException as exc:
@@ -217,10 +217,9 @@ class TracingMiddleware:
         if count > 1:
             attributes["http.request.resend_count"] = count - 1
 
-    def _answered(self, span: Span, response: Response) -> None:
-        status = response.status_code
+    def _answered(self, span: Span, status: int, attempts: int) -> None:
         attributes: dict[str, Any] = {"http.response.status_code": status}
-        self._attempts(attributes, len(response.attempts) or 1)
+        self._attempts(attributes, attempts)
         if status >= 400:
             attributes[ERROR_TYPE] = str(status)
             attributes[SENT] = True
@@ -229,6 +228,11 @@ class TracingMiddleware:
             span.set_status(StatusCode.ERROR)
 
     def _failed(self, span: Span, error: BaseException) -> None:
+        if isinstance(error, APIStatusError) and error.status_code >= 400:
+            # An error answer raised rather than returned (a 429 whose `Retry-After` is over
+            # `max_retry_after`): recorded as any error answer, `error.type` its status.
+            self._answered(span, error.status_code, len(error.attempts) or 1)
+            return
         kind = error_type(error)
         attributes: dict[str, Any] = {ERROR_TYPE: kind, SENT: _sent(error)}
         attempts = getattr(error, "attempts", ())
