@@ -67,7 +67,7 @@ def _provider_possible() -> bool:
 def build_tracing(
     instrument: Any, env: Mapping[str, str], redactor: Redactor
 ) -> TracingMiddleware | None:
-    """The tracing middleware a client built with `instrument=` gets (None: no tracing)."""
+    """The tracing a client built with `instrument=` gets (None: no tracing)."""
     if instrument is False:
         return None
     if instrument is None and (_disabled(env) or not _provider_possible()):
