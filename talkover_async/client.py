@@ -194,11 +194,6 @@ class AsyncTalkover:
         )
         self._headers = self._base_headers(headers)
         self._handler = self._build_handler()
-        # Decided once: an untraced client's operations run `_exchange` with no tracing code.
-        # A plain function (called with the client), so `with_options` clones can share it.
-        self._exchange: Callable[
-            [AsyncTalkover, Operation, Request, int], Awaitable[tuple[Response, Any]]
-        ] = AsyncTalkover._send_and_decode if self._tracing is None else _traced_send_and_decode
         self._attach_resources()
 
     # --- assembly -------------------------------------------------------------------------
@@ -234,7 +229,8 @@ class AsyncTalkover:
         ]
         if self._limits_middleware is not None:
             chain.insert(1 + len(self._user_middleware), self._limits_middleware)
-        # Tracing is not in the chain: its span wraps the chain and the decoding (`_exchange`).
+        # Tracing is not in the chain: its span wraps the chain and the decoding
+        # (`_traced_exchange`), so a 2xx whose body does not decode is an error span.
         return build_chain(chain, self._transport.send)
 
     @property
@@ -415,15 +411,17 @@ class AsyncTalkover:
             return await self._tracing(request, self._handler)
         return await self._handler(request)
 
-    async def _send_and_decode(
-        self, op: Operation, request: Request, requested_page: int = 1
+    async def _traced_exchange(
+        self, op: Operation, request: Request, requested_page: int
     ) -> tuple[Response, Any]:
-        """The one place an operation is sent and its answer decoded (through `_exchange`,
-        which adds the span when the client traces)."""
-        response = await self._handler(request)
-        return response, self._decode(op, requested_page, response)
+        """Send an operation and decode its answer inside the operation's span (a client
+        that traces; the others send and `_decode` inline, with no tracing code)."""
+        assert self._tracing is not None
+        decode = functools.partial(self._decode, op, requested_page)
+        return await self._tracing.exchange(request, self._handler, decode)
 
     def _decode(self, op: Operation, requested_page: int, response: Response) -> Any:
+        """The one place an operation's response is captured and decoded."""
         captured = _captured.get()
         if captured is not None:
             captured.append(response)
@@ -442,7 +440,11 @@ class AsyncTalkover:
         """Run an operation; the parsed result next to the HTTP response."""
         request = self.build_request(op, path_params, query=query, body=body, options=options)
         try:
-            response, parsed = await self._exchange(self, op, request, requested_page)
+            if self._tracing is not None:
+                response, parsed = await self._traced_exchange(op, request, requested_page)
+            else:
+                response = await self._handler(request)
+                parsed = self._decode(op, requested_page, response)
         except TalkoverError as exc:
             raise self._scrub(exc) from None
         return RawResponse(parsed, response)
@@ -459,7 +461,9 @@ class AsyncTalkover:
         """Run an operation and return only the parsed result."""
         request = self.build_request(op, path_params, query=query, body=body, options=options)
         try:
-            return (await self._exchange(self, op, request, 1))[1]
+            if self._tracing is not None:
+                return (await self._traced_exchange(op, request, 1))[1]
+            return self._decode(op, 1, await self._handler(request))
         except TalkoverError as exc:
             raise self._scrub(exc) from None
 
@@ -482,7 +486,10 @@ class AsyncTalkover:
                 op, path_params, query={**filters, "page": page}, options=options
             )
             try:
-                result: Page[Any] = (await self._exchange(self, op, request, page))[1]
+                if self._tracing is not None:
+                    result: Page[Any] = (await self._traced_exchange(op, request, page))[1]
+                else:
+                    result = self._decode(op, page, await self._handler(request))
             except TalkoverError as exc:
                 raise self._scrub(exc) from None
             return result
@@ -544,16 +551,6 @@ class AsyncTalkover:
     def __repr__(self) -> str:
         token = "Secret('**********')" if self._token else "None"
         return f"<AsyncTalkover base_url={self.base_url!r} token={token}>"
-
-
-async def _traced_send_and_decode(
-    client: AsyncTalkover, op: Operation, request: Request, requested_page: int = 1
-) -> tuple[Response, Any]:
-    """`_send_and_decode` inside the operation's span (a client that traces)."""
-    assert client._tracing is not None
-    return await client._tracing.exchange(
-        request, client._handler, functools.partial(client._decode, op, requested_page)
-    )
 
 
 def _limits(
