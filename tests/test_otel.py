@@ -43,7 +43,6 @@ from talkover_async import (
 from talkover_async.dispatch import CallSpec, DispatchResult, DispatchStatus
 from talkover_async.http import Request, Response
 from talkover_async.instrumentation import record_dispatch_result, record_rate_limit_wait
-from talkover_async.instrumentation.attributes import error_type
 from talkover_async.instrumentation.tracing import url_full
 from talkover_async.operations.agents import AGENTS_GET
 from talkover_async.redaction import Redactor
@@ -332,18 +331,28 @@ async def test_a_2xx_whose_body_does_not_decode_is_an_error_span(
         assert_clean(span, TOKEN)
 
 
+async def failing_get(
+    provider: TracerProvider,
+    exporter: InMemorySpanExporter,
+    handler: Any,
+    error: type[Exception],
+) -> ReadableSpan:
+    """The span of an `agents.get` that `handler` answers and that fails with `error`."""
+    async with AsyncTalkover(
+        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
+    ) as client:
+        with pytest.raises(error):
+            await client.agents.get("a1")
+    return only_span(exporter)
+
+
 async def test_an_error_status_is_recorded_once_without_an_exception_event(
     provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
     def handler(request: Request) -> Response:
         return Response(404, {"Content-Type": "application/json"}, b'{"message": "Not found."}')
 
-    async with AsyncTalkover(
-        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
-    ) as client:
-        with pytest.raises(NotFoundError):
-            await client.agents.get("a1")
-    span = only_span(exporter)
+    span = await failing_get(provider, exporter, handler, NotFoundError)
     assert span.attributes["error.type"] == "404"  # the status, not the exception class
     assert span.status.status_code is StatusCode.ERROR
     assert span.events == ()
@@ -357,12 +366,7 @@ async def test_a_429_beyond_max_retry_after_records_the_status(
     def handler(request: Request) -> Response:
         return Response(429, {"Retry-After": "120"}, b'{"message": "Too Many Attempts."}')
 
-    async with AsyncTalkover(
-        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
-    ) as client:
-        with pytest.raises(RateLimitError):
-            await client.agents.get("a1")
-    span = only_span(exporter)
+    span = await failing_get(provider, exporter, handler, RateLimitError)
     assert span.attributes["http.response.status_code"] == 429
     assert span.attributes["error.type"] == "429"
     assert span.attributes["talkover.sent"] is True
@@ -378,14 +382,9 @@ async def test_a_2xx_carrying_success_false_is_an_error_span(
         body = b'{"success": false, "message": "Agent is disabled."}'
         return Response(200, {"Content-Type": "application/json"}, body)
 
-    async with AsyncTalkover(
-        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
-    ) as client:
-        with pytest.raises(APIStatusError) as info:
-            await client.agents.get("a1")
-    span = only_span(exporter)
+    span = await failing_get(provider, exporter, handler, APIStatusError)
     assert span.attributes["http.response.status_code"] == 200
-    assert span.attributes["error.type"] == error_type(info.value)  # not "200"
+    assert span.attributes["error.type"] == "talkover_async.errors.APIStatusError"  # not "200"
     assert span.status.status_code is StatusCode.ERROR
     assert [e.name for e in span.events] == ["exception"]
 
