@@ -297,12 +297,16 @@ async def test_http_error_status_sets_error_type_and_sent(
 async def test_a_2xx_whose_body_does_not_decode_is_an_error_span(
     provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
-    # The body is personal data the span must not copy (the decode error's excerpt does).
+    # The body is personal data the span must not copy (the decode error's excerpt and, for
+    # a value that does not fit, its reason do).
     body = b'{"data": {"id": 17, "first_name": "Jane Customer"'
 
     def handler(request: Request) -> Response:
         if "page=" in request.url:
             return Response(200, {"Content-Type": "application/json"}, b'{"data": "Jane Customer"}')
+        if request.url.endswith("/a2"):  # valid JSON, a value that does not fit: quoted
+            mismatch = b'{"data": {"id": "a2", "conversation_speed": "Jane Customer"}}'
+            return Response(200, {"Content-Type": "application/json"}, mismatch)
         return Response(200, {"Content-Type": "application/json"}, body)
 
     async with AsyncTalkover(
@@ -315,9 +319,12 @@ async def test_a_2xx_whose_body_does_not_decode_is_an_error_span(
             await client.calls.list(page=2)  # the paginator decodes in the span too
         with pytest.raises(ResponseDecodeError):  # and so does `request` (raw responses)
             await client.request(AGENTS_GET, {"agent_id": "a1"})
+        with pytest.raises(ResponseDecodeError) as info:
+            await client.agents.get("a2")
+        assert "Jane Customer" in info.value.reason  # the reason quotes it: the span must not
     spans = exporter.get_finished_spans()
     names = ["talkover agents.get", "talkover calls.list", "talkover agents.get"]
-    assert [s.name for s in spans] == names
+    assert [s.name for s in spans] == [*names, "talkover agents.get"]
     for span in spans:
         assert span.status.status_code is StatusCode.ERROR
         assert span.attributes["http.response.status_code"] == 200
@@ -326,7 +333,7 @@ async def test_a_2xx_whose_body_does_not_decode_is_an_error_span(
         assert span.attributes["talkover.attempts"] == 1
         assert [e.name for e in span.events] == ["exception"]
         message = dict(span.events[0].attributes)["exception.message"]
-        assert message.startswith("unexpected response body (HTTP 200)")
+        assert message == "unexpected response body (HTTP 200)"
         assert "Jane" not in span.to_json()
         assert_clean(span, TOKEN)
 

@@ -88,12 +88,13 @@ def _same(response: Response) -> Response:
 
 
 def _message(error: BaseException) -> str:
-    """The exception's message, without the excerpt of the response body a decode error
-    carries (bodies are never recorded)."""
-    text = str(error)
-    if isinstance(error, ResponseDecodeError) and error.excerpt:
-        text = text.removesuffix(f": {error.excerpt!r}")
-    return text
+    """The exception's message; for a decode error only what it is and the status: its
+    reason may quote a value from the body and its excerpt is the body (bodies are never
+    recorded)."""
+    if isinstance(error, ResponseDecodeError):
+        where = f" (HTTP {error.status_code})" if error.status_code is not None else ""
+        return f"unexpected response body{where}"
+    return str(error)
 
 
 def url_full(parts: SplitResult, redactor: Redactor) -> str:
