@@ -506,6 +506,27 @@ async def test_credentials_in_base_url_are_redacted(
     assert_clean(span, "hunter2secret")
 
 
+async def test_a_token_in_the_base_url_path_is_masked_in_every_attribute(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    # A gateway that takes its key in the path: url.template keeps the concrete prefix.
+    def handler(request: Request) -> Response:
+        return Response(200, {"Content-Type": "application/json"}, b'{"data": {"id": "a1"}}')
+
+    async with AsyncTalkover(
+        TOKEN,
+        base_url=f"http://127.0.0.1:9/gw/{CANARY_TOKEN}/api/v1",
+        transport=MockTransport(handler),
+        env={},
+        instrument=provider,
+    ) as client:
+        await client.agents.get("a1")
+    span = only_span(exporter)
+    assert span.attributes["url.template"] == "/gw/talq_***/api/v1/agents/{agent_id}"
+    assert span.attributes["url.full"] == "http://127.0.0.1:9/gw/talq_***/api/v1/agents/a1"
+    assert_clean(span, CANARY_TOKEN)
+
+
 # --- switching it on --------------------------------------------------------------------------
 
 

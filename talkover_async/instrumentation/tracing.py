@@ -207,7 +207,9 @@ class TracingMiddleware:
             "url.full": url_full(parts, self._redactor),
         }
         if request.path_template:  # a request built by the client (`client.send` takes any)
-            attributes["url.template"] = _url_template(parts.path, request.path_template)
+            # The concrete prefix of the base URL is redacted as in `url.full`.
+            template = _url_template(parts.path, request.path_template)
+            attributes["url.template"] = self._redactor.text(template)
         if request.operation:
             attributes[OPERATION] = request.operation
         return attributes
