@@ -49,7 +49,7 @@ from talkover_async.redaction import Redactor
 from talkover_async.testing import FakeTalkover, faults, serve_fake
 from talkover_async.transports import MockTransport
 
-from .canary import CANARY_PHONE, CANARY_TOKEN, find_leaks
+from .canary import CANARY_PHONE, CANARY_TOKEN, CANARY_WEBHOOK_SECRET, find_leaks
 from .conftest import TOKEN
 
 MASKED_PHONE = "+1******0199"
@@ -417,6 +417,34 @@ async def test_refused_connection_is_not_sent_and_its_message_is_redacted(
     message = dict(span.events[0].attributes)["exception.message"]
     assert message.startswith("connection refused: refused +1******0199 Bearer ")
     assert_clean(span, CANARY_TOKEN)
+
+
+async def test_webhook_secret_and_user_headers_stay_out_of_the_span(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    def echo(request: Request) -> Response:
+        # A transport whose error quotes what it was given: a user header and the body.
+        raise ConnectionRefusedError(f"{request.headers['X-Upstream-Key']} {request.content!r}")
+
+    async with AsyncTalkover(
+        CANARY_TOKEN, transport=MockTransport(echo), env={}, instrument=provider, max_retries=0
+    ) as client:
+        with pytest.raises(APIConnectionError):
+            await client.agents.webhooks.create(
+                "a1",
+                name="crm",
+                webhook_url="https://crm.example/hook",
+                events=["call.completed"],
+                webhook_secret=CANARY_WEBHOOK_SECRET,
+                extra_headers={"X-Upstream-Key": f"Bearer {CANARY_TOKEN}"},
+                extra_query={"secret": CANARY_WEBHOOK_SECRET, "to": CANARY_PHONE},
+            )
+    span = only_span(exporter)
+    message = dict(span.events[0].attributes)["exception.message"]
+    assert message.startswith("connection refused: Bearer talq_***")  # echoed, redacted
+    assert '"webhook_secret":"***"' in message
+    assert span.attributes["url.full"].endswith("?secret=REDACTED&to=REDACTED")
+    assert_clean(span, CANARY_TOKEN, CANARY_WEBHOOK_SECRET)
 
 
 async def test_phone_numbers_masked_in_url_and_query_values_redacted(
