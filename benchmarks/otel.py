@@ -4,13 +4,13 @@ Side by side in one process, against the loopback server of `run.py` (its own pr
 sides alternating in each repetition:
 
 - `none`: no tracer configured (the client, built in auto mode before any provider is set,
-  has no tracing middleware: the chain of a client without the `otel` extra);
+  runs the untraced path: the code of a client without the `otel` extra);
 - `none again`: a second client like the first (an A/A control: its distance from `none` is
   the noise of the run);
 - `noop`: a global `NoOpTracerProvider` configured, client in auto mode (it sees the no-op
   provider and adds nothing: the figure that must equal `none`);
 - `noop forced` (for information): `instrument=True` with that no-op provider, so the
-  tracing middleware runs and every API call is a no-op;
+  tracing code runs and every API call is a no-op;
 - `sdk` (for information): `instrument=` an SDK `TracerProvider` with a
   `SimpleSpanProcessor` into an `InMemorySpanExporter` (emptied between repetitions): the
   cost of recording one span per request.

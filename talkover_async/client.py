@@ -3,6 +3,7 @@ builds a `Request` for an operation and decodes its `Response`."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import (
     AsyncIterable,
@@ -256,8 +257,8 @@ class AsyncTalkover:
         ]
         if self._limits_middleware is not None:
             chain.insert(1 + len(self._user_middleware), self._limits_middleware)
-        if self._tracing is not None:
-            chain.insert(0, self._tracing)  # one span around every attempt
+        # Tracing is not in the chain: its span wraps the chain and the decoding
+        # (`_traced_exchange`), so a 2xx whose body does not decode is an error span.
         return build_chain(chain, self._transport.send)
 
     @property
@@ -434,9 +435,27 @@ class AsyncTalkover:
     async def send(self, request: Request) -> Response:
         """Send a built request through the middleware chain (retry, auth, logging)."""
         try:
+            if self._tracing is not None:
+                return await self._tracing(request, self._handler)
             return await self._handler(request)
         except TalkoverError as exc:
             raise self._scrub(exc) from None
+
+    async def _traced_exchange(
+        self, op: Operation, request: Request, requested_page: int
+    ) -> tuple[Response, Any]:
+        """Send an operation and decode its answer inside the operation's span (a client
+        that traces; the others send and `_decode` inline, with no tracing code)."""
+        assert self._tracing is not None
+        decode = functools.partial(self._decode, op, requested_page)
+        return await self._tracing.exchange(request, self._handler, decode)
+
+    def _decode(self, op: Operation, requested_page: int, response: Response) -> Any:
+        """The one place an operation's response is captured and decoded."""
+        captured = _captured.get()
+        if captured is not None:
+            captured.append(response)
+        return decode_response(op, response, strict=self._strict, requested_page=requested_page)
 
     async def request(
         self,
@@ -451,10 +470,11 @@ class AsyncTalkover:
         """Run an operation; the parsed result next to the HTTP response."""
         request = self.build_request(op, path_params, query=query, body=body, options=options)
         try:
-            response = await self._handler(request)
-            parsed = decode_response(
-                op, response, strict=self._strict, requested_page=requested_page
-            )
+            if self._tracing is not None:
+                response, parsed = await self._traced_exchange(op, request, requested_page)
+            else:
+                response = await self._handler(request)
+                parsed = self._decode(op, requested_page, response)
         except TalkoverError as exc:
             raise self._scrub(exc) from None
         return RawResponse(parsed, response)
@@ -471,11 +491,9 @@ class AsyncTalkover:
         """Run an operation and return only the parsed result."""
         request = self.build_request(op, path_params, query=query, body=body, options=options)
         try:
-            response = await self._handler(request)
-            captured = _captured.get()
-            if captured is not None:
-                captured.append(response)
-            return decode_response(op, response, strict=self._strict)
+            if self._tracing is not None:
+                return (await self._traced_exchange(op, request, 1))[1]
+            return self._decode(op, 1, await self._handler(request))
         except TalkoverError as exc:
             raise self._scrub(exc) from None
 
@@ -498,13 +516,10 @@ class AsyncTalkover:
                 op, path_params, query={**filters, "page": page}, options=options
             )
             try:
-                response = await self._handler(request)
-                captured = _captured.get()
-                if captured is not None:
-                    captured.append(response)
-                result: Page[Any] = decode_response(
-                    op, response, strict=self._strict, requested_page=page
-                )
+                if self._tracing is not None:
+                    result: Page[Any] = (await self._traced_exchange(op, request, page))[1]
+                else:
+                    result = self._decode(op, page, await self._handler(request))
             except TalkoverError as exc:
                 raise self._scrub(exc) from None
             return result

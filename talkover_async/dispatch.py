@@ -586,10 +586,9 @@ class Dispatch:
         elapsed = time.monotonic() - started
         call_id = _call_id(call) if call is not None else None
         if status is DispatchStatus.CANCELLED:
-            self.summary.add(DispatchResult(spec=spec, status=status, maybe_placed=maybe_placed))
-            record_dispatch_result(
-                DispatchResult(spec=spec, status=status, maybe_placed=maybe_placed)
-            )
+            cancelled = DispatchResult(spec=spec, status=status, maybe_placed=maybe_placed)
+            self.summary.add(cancelled)
+            record_dispatch_result(cancelled)
         if self._log is not None:
             record: dict[str, Any] = {
                 "key": spec.key,

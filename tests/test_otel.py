@@ -20,6 +20,7 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 from opentelemetry import metrics, trace
@@ -32,18 +33,23 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from talkover_async import (
     APIConnectionError,
+    APIStatusError,
     AsyncTalkover,
     ConfigurationError,
     NotFoundError,
+    RateLimitError,
+    ResponseDecodeError,
 )
 from talkover_async.dispatch import CallSpec, DispatchResult, DispatchStatus
 from talkover_async.http import Request, Response
 from talkover_async.instrumentation import record_dispatch_result, record_rate_limit_wait
-from talkover_async.instrumentation.tracing import TracingMiddleware
+from talkover_async.instrumentation.tracing import url_full
+from talkover_async.operations.agents import AGENTS_GET
+from talkover_async.redaction import Redactor
 from talkover_async.testing import FakeTalkover, faults, serve_fake
 from talkover_async.transports import MockTransport
 
-from .canary import CANARY_PHONE, CANARY_TOKEN, find_leaks
+from .canary import CANARY_PHONE, CANARY_TOKEN, CANARY_WEBHOOK_SECRET, find_leaks
 from .conftest import TOKEN
 
 MASKED_PHONE = "+1******0199"
@@ -288,6 +294,108 @@ async def test_http_error_status_sets_error_type_and_sent(
     assert span.status.status_code is StatusCode.ERROR
 
 
+async def test_a_2xx_whose_body_does_not_decode_is_an_error_span(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    # The body is personal data the span must not copy (the decode error's excerpt and, for
+    # a value that does not fit, its reason do).
+    body = b'{"data": {"id": 17, "first_name": "Jane Customer"'
+
+    def handler(request: Request) -> Response:
+        if "page=" in request.url:
+            return Response(200, {"Content-Type": "application/json"}, b'{"data": "Jane Customer"}')
+        if request.url.endswith("/a2"):  # valid JSON, a value that does not fit: quoted
+            mismatch = b'{"data": {"id": "a2", "conversation_speed": "Jane Customer"}}'
+            return Response(200, {"Content-Type": "application/json"}, mismatch)
+        return Response(200, {"Content-Type": "application/json"}, body)
+
+    async with AsyncTalkover(
+        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
+    ) as client:
+        with pytest.raises(ResponseDecodeError) as info:
+            await client.agents.get("a1")
+        assert "Jane Customer" in str(info.value)  # the error shows it: the span must not
+        with pytest.raises(ResponseDecodeError):
+            await client.calls.list(page=2)  # the paginator decodes in the span too
+        with pytest.raises(ResponseDecodeError):  # and so does `request` (raw responses)
+            await client.request(AGENTS_GET, {"agent_id": "a1"})
+        with pytest.raises(ResponseDecodeError) as info:
+            await client.agents.get("a2")
+        assert "Jane Customer" in info.value.reason  # the reason quotes it: the span must not
+    spans = exporter.get_finished_spans()
+    names = ["talkover agents.get", "talkover calls.list", "talkover agents.get"]
+    assert [s.name for s in spans] == [*names, "talkover agents.get"]
+    for span in spans:
+        assert span.status.status_code is StatusCode.ERROR
+        assert span.attributes["http.response.status_code"] == 200
+        assert span.attributes["error.type"] == "talkover_async.errors.ResponseDecodeError"
+        assert span.attributes["talkover.sent"] is True
+        assert span.attributes["talkover.attempts"] == 1
+        assert [e.name for e in span.events] == ["exception"]
+        message = dict(span.events[0].attributes)["exception.message"]
+        assert message == "unexpected response body (HTTP 200)"
+        assert "Jane" not in span.to_json()
+        assert_clean(span, TOKEN)
+
+
+async def failing_get(
+    provider: TracerProvider,
+    exporter: InMemorySpanExporter,
+    handler: Any,
+    error: type[Exception],
+) -> ReadableSpan:
+    """The span of an `agents.get` that `handler` answers and that fails with `error`."""
+    async with AsyncTalkover(
+        TOKEN, transport=MockTransport(handler), env={}, instrument=provider
+    ) as client:
+        with pytest.raises(error):
+            await client.agents.get("a1")
+    return only_span(exporter)
+
+
+async def test_an_error_status_is_recorded_once_without_an_exception_event(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    def handler(request: Request) -> Response:
+        return Response(404, {"Content-Type": "application/json"}, b'{"message": "Not found."}')
+
+    span = await failing_get(provider, exporter, handler, NotFoundError)
+    assert span.attributes["error.type"] == "404"  # the status, not the exception class
+    assert span.status.status_code is StatusCode.ERROR
+    assert span.events == ()
+
+
+async def test_a_429_beyond_max_retry_after_records_the_status(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    # The retry middleware raises RateLimitError itself (no response reaches the span's
+    # normal path): the span still has the status, and `error.type` is the status.
+    def handler(request: Request) -> Response:
+        return Response(429, {"Retry-After": "120"}, b'{"message": "Too Many Attempts."}')
+
+    span = await failing_get(provider, exporter, handler, RateLimitError)
+    assert span.attributes["http.response.status_code"] == 429
+    assert span.attributes["error.type"] == "429"
+    assert span.attributes["talkover.sent"] is True
+    assert span.attributes["talkover.attempts"] == 1
+    assert span.status.status_code is StatusCode.ERROR
+    assert span.events == ()  # as for any error answer
+
+
+async def test_a_2xx_carrying_success_false_is_an_error_span(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    def handler(request: Request) -> Response:
+        body = b'{"success": false, "message": "Agent is disabled."}'
+        return Response(200, {"Content-Type": "application/json"}, body)
+
+    span = await failing_get(provider, exporter, handler, APIStatusError)
+    assert span.attributes["http.response.status_code"] == 200
+    assert span.attributes["error.type"] == "talkover_async.errors.APIStatusError"  # not "200"
+    assert span.status.status_code is StatusCode.ERROR
+    assert [e.name for e in span.events] == ["exception"]
+
+
 # --- secrets and phone numbers (MockTransport) ------------------------------------------------
 
 
@@ -309,6 +417,34 @@ async def test_refused_connection_is_not_sent_and_its_message_is_redacted(
     message = dict(span.events[0].attributes)["exception.message"]
     assert message.startswith("connection refused: refused +1******0199 Bearer ")
     assert_clean(span, CANARY_TOKEN)
+
+
+async def test_webhook_secret_and_user_headers_stay_out_of_the_span(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    def echo(request: Request) -> Response:
+        # A transport whose error quotes what it was given: a user header and the body.
+        raise ConnectionRefusedError(f"{request.headers['X-Upstream-Key']} {request.content!r}")
+
+    async with AsyncTalkover(
+        CANARY_TOKEN, transport=MockTransport(echo), env={}, instrument=provider, max_retries=0
+    ) as client:
+        with pytest.raises(APIConnectionError):
+            await client.agents.webhooks.create(
+                "a1",
+                name="crm",
+                webhook_url="https://crm.example/hook",
+                events=["call.completed"],
+                webhook_secret=CANARY_WEBHOOK_SECRET,
+                extra_headers={"X-Upstream-Key": f"Bearer {CANARY_TOKEN}"},
+                extra_query={"secret": CANARY_WEBHOOK_SECRET, "to": CANARY_PHONE},
+            )
+    span = only_span(exporter)
+    message = dict(span.events[0].attributes)["exception.message"]
+    assert message.startswith("connection refused: Bearer talq_***")  # echoed, redacted
+    assert '"webhook_secret":"***"' in message
+    assert span.attributes["url.full"].endswith("?secret=REDACTED&to=REDACTED")
+    assert_clean(span, CANARY_TOKEN, CANARY_WEBHOOK_SECRET)
 
 
 async def test_phone_numbers_masked_in_url_and_query_values_redacted(
@@ -343,6 +479,42 @@ async def test_phone_numbers_masked_in_url_and_query_values_redacted(
         assert_clean(span, CANARY_TOKEN)
 
 
+def test_url_full_masks_a_phone_number_even_in_a_paging_value() -> None:
+    phone = quote(CANARY_PHONE)  # as the client's query encoding sends it
+    url = f"https://h.test/api/v1/calls?page=2&per_page={phone}&to={phone}"
+    cleaned = url_full(urlsplit(url), Redactor())
+    assert cleaned == "https://h.test/api/v1/calls?page=2&per_page=%2B1******0199&to=REDACTED"
+
+
+async def test_the_span_is_current_in_user_middleware_and_the_transport_on_every_attempt(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    in_middleware: list[int] = []
+    in_transport: list[int] = []
+
+    async def middleware(request: Request, call_next: Any) -> Response:
+        in_middleware.append(trace.get_current_span().get_span_context().span_id)
+        return await call_next(request)  # type: ignore[no-any-return]
+
+    def handler(request: Request) -> Response:
+        in_transport.append(trace.get_current_span().get_span_context().span_id)
+        if len(in_transport) == 1:
+            return Response(503, {"Retry-After": "0"}, b"{}")
+        return Response(200, {"Content-Type": "application/json"}, b'{"data": {"id": "a1"}}')
+
+    async with AsyncTalkover(
+        TOKEN,
+        transport=MockTransport(handler),
+        env={},
+        instrument=provider,
+        middleware=[middleware],
+    ) as client:
+        await client.agents.get("a1")
+    span_id = only_span(exporter).context.span_id
+    assert in_middleware == in_transport == [span_id, span_id]
+    assert trace.get_current_span() is trace.INVALID_SPAN  # detached afterwards
+
+
 async def test_credentials_in_base_url_are_redacted(
     provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
@@ -360,6 +532,27 @@ async def test_credentials_in_base_url_are_redacted(
     span = only_span(exporter)
     assert span.attributes["url.full"] == "http://REDACTED:REDACTED@127.0.0.1:9/api/v1/agents/a1"
     assert_clean(span, "hunter2secret")
+
+
+async def test_a_token_in_the_base_url_path_is_masked_in_every_attribute(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    # A gateway that takes its key in the path: url.template keeps the concrete prefix.
+    def handler(request: Request) -> Response:
+        return Response(200, {"Content-Type": "application/json"}, b'{"data": {"id": "a1"}}')
+
+    async with AsyncTalkover(
+        TOKEN,
+        base_url=f"http://127.0.0.1:9/gw/{CANARY_TOKEN}/api/v1",
+        transport=MockTransport(handler),
+        env={},
+        instrument=provider,
+    ) as client:
+        await client.agents.get("a1")
+    span = only_span(exporter)
+    assert span.attributes["url.template"] == "/gw/talq_***/api/v1/agents/{agent_id}"
+    assert span.attributes["url.full"] == "http://127.0.0.1:9/gw/talq_***/api/v1/agents/a1"
+    assert_clean(span, CANARY_TOKEN)
 
 
 # --- switching it on --------------------------------------------------------------------------
@@ -415,12 +608,27 @@ async def test_a_request_without_an_operation_is_named_after_its_method(
     }
 
 
-def test_tracing_middleware_is_outermost_and_absent_when_off(provider: TracerProvider) -> None:
+def chain_of(client: AsyncTalkover) -> list[str]:
+    """The middleware class names of a client's chain, outermost first."""
+    out, handler = [], client._handler
+    while hasattr(handler, "func"):
+        out.append(type(handler.func).__name__)
+        handler = handler.keywords["call_next"]
+    return out
+
+
+async def test_tracing_wraps_the_chain_only_when_on(provider: TracerProvider) -> None:
     on = AsyncTalkover(TOKEN, env={}, instrument=provider)
     off = AsyncTalkover(TOKEN, env={}, instrument=False)
-    assert isinstance(on._build_handler().func, TracingMiddleware)  # type: ignore[attr-defined]
-    assert not off.instrumented
-    assert not isinstance(off._build_handler().func, TracingMiddleware)  # type: ignore[attr-defined]
+    chain = ["RetryMiddleware", "AuthMiddleware", "LoggingMiddleware"]
+    # Neither chain holds tracing: the span wraps the chain and the decoding, or nothing.
+    assert chain_of(on) == chain_of(off) == chain
+    assert on.instrumented and not off.instrumented
+    # Clones share the decision.
+    assert on.with_options(max_retries=0).instrumented
+    assert not off.with_options(max_retries=0).instrumented
+    await on.aclose()
+    await off.aclose()
 
 
 def test_bad_instrument_value_is_a_configuration_error() -> None:
@@ -452,11 +660,10 @@ AUTO_CHECK = """
     import asyncio
     from opentelemetry import trace
     from talkover_async import AsyncTalkover
-    from talkover_async.instrumentation.tracing import TracingMiddleware
 
     def traced(**kw):
         client = AsyncTalkover("talq_test_token", env=kw.pop("env", {}), **kw)
-        assert client.instrumented == isinstance(client._handler.func, TracingMiddleware)
+        assert "TracingMiddleware" not in repr(client._handler)  # never in the chain
         return client.instrumented
 """
 
@@ -472,6 +679,48 @@ def test_auto_mode_needs_a_recording_global_provider() -> None:
     """
     )
     assert out.split() == ["none", "False", "forced", "True", "noop", "False"]
+
+
+def test_auto_mode_without_a_provider_imports_no_opentelemetry() -> None:
+    # opentelemetry-api installed, nothing configured: building and using a client loads
+    # neither OpenTelemetry nor the SDK's tracing module (no tracing code can run).
+    out = run_python(
+        """
+    import asyncio, sys
+    from talkover_async import AsyncTalkover
+    from talkover_async.testing import FakeTalkover
+    from talkover_async.transports import MockTransport
+
+    async def main():
+        fake = FakeTalkover.demo(token="talq_test_token")
+        async with AsyncTalkover(
+            "talq_test_token", transport=MockTransport(fake), env={}
+        ) as client:
+            print("instrumented", client.instrumented)
+            print("agent", (await client.agents.get("demo")).id)
+        loaded = [
+            m for m in sys.modules
+            if m.startswith("opentelemetry") or m == "talkover_async.instrumentation.tracing"
+        ]
+        print("modules", sorted(loaded))
+
+    asyncio.run(main())
+    """
+    )
+    assert out.splitlines() == ["instrumented False", "agent demo", "modules []"]
+
+
+def test_auto_mode_finds_a_provider_named_by_the_environment() -> None:
+    # OTEL_PYTHON_TRACER_PROVIDER sets the global provider on first use, with no import of
+    # opentelemetry.trace by the application.
+    out = run_python(
+        """
+    from talkover_async import AsyncTalkover
+    print("traced", AsyncTalkover("talq_test_token", env={}).instrumented)
+    """,
+        env={"OTEL_PYTHON_TRACER_PROVIDER": "sdk_tracer_provider"},
+    )
+    assert out.split() == ["traced", "True"]
 
 
 def test_auto_mode_traces_with_an_sdk_provider_unless_disabled() -> None:

@@ -14,7 +14,8 @@ tracing code on its request path at all:
 - `AsyncTalkover(instrument=None)` (default): trace when `opentelemetry-api` is installed and
   the application has set a global TracerProvider that records (not the default proxy, not a
   no-op provider) by then, unless `OTEL_PYTHON_DISABLED_INSTRUMENTATIONS` names
-  `talkover_async`;
+  `talkover_async` (when the application has not imported `opentelemetry.trace` and names no
+  provider in `OTEL_PYTHON_TRACER_PROVIDER`, none can be set: OpenTelemetry is not imported);
 - `instrument=True`: always, through the global provider, also one set after the client was
   built (a `ConfigurationError` when `opentelemetry-api` is missing);
 - `instrument=<TracerProvider>`: trace with that provider;
@@ -23,6 +24,8 @@ tracing code on its request path at all:
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DISABLE_ENV",
+    "PROVIDER_ENV",
     "build_tracing",
     "observed_acquire",
     "record_dispatch_result",
@@ -43,6 +47,8 @@ __all__ = [
 
 #: OpenTelemetry's variable listing instrumentations to turn off (comma-separated names).
 DISABLE_ENV = "OTEL_PYTHON_DISABLED_INSTRUMENTATIONS"
+#: OpenTelemetry's variable naming the global TracerProvider to load (an entry point).
+PROVIDER_ENV = "OTEL_PYTHON_TRACER_PROVIDER"
 _NAMES = frozenset({"talkover_async", "talkover-async"})
 
 
@@ -51,12 +57,21 @@ def _disabled(env: Mapping[str, str]) -> bool:
     return not names.isdisjoint(_NAMES)
 
 
+def _provider_possible() -> bool:
+    """Whether a global TracerProvider may be set: the application imported the tracing API
+    (to set one), or names one in `OTEL_PYTHON_TRACER_PROVIDER` (which the API reads from the
+    process environment on first use)."""
+    return "opentelemetry.trace" in sys.modules or PROVIDER_ENV in os.environ
+
+
 def build_tracing(
     instrument: Any, env: Mapping[str, str], redactor: Redactor
 ) -> TracingMiddleware | None:
-    """The tracing middleware a client built with `instrument=` gets (None: no tracing)."""
+    """The tracing a client built with `instrument=` gets (None: no tracing)."""
     if instrument is False:
         return None
+    if instrument is None and (_disabled(env) or not _provider_possible()):
+        return None  # decided without importing OpenTelemetry
     if not (instrument is None or instrument is True or hasattr(instrument, "get_tracer")):
         raise ConfigurationError("instrument must be None, True, False or a TracerProvider")
     try:
@@ -70,7 +85,7 @@ def build_tracing(
             "instrument= needs the OpenTelemetry API: pip install 'talkover-async[otel]'"
         ) from None
     if instrument is None:
-        if _disabled(env) or not tracing.tracer_configured():
+        if not tracing.tracer_configured():
             return None
         instrument = True
     provider = None if instrument is True else instrument

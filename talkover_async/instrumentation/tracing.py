@@ -5,8 +5,8 @@ Needs `opentelemetry-api` (the `otel` extra); the client imports this module onl
 traces (see `talkover_async.instrumentation`). The span is the logical HTTP client span the
 semantic conventions allow when one span covers every attempt of an API call: it is named
 `talkover <operation>` (`talkover agents.call`), starts before the first attempt (rate-limit
-waits and retry back-off included) and ends when the last attempt has its answer, before the
-body is decoded into models.
+waits and retry back-off included) and ends once the last attempt's answer is decoded into
+models, so a 2xx whose body does not decode (`ResponseDecodeError`) is an error span.
 
 Nothing secret reaches it: no header is recorded; `url.full` keeps only `page`/`per_page`
 query values (the others read `REDACTED`), with tokens removed and phone numbers masked in the
@@ -16,14 +16,21 @@ path; an exception is recorded as its type and a redacted message, without a sta
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urlsplit
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer, TracerProvider
 
 from .._version import __version__
-from ..errors import APIConnectionError, APIStatusError, ConfigurationError, InvalidRequestError
+from ..errors import (
+    APIConnectionError,
+    APIStatusError,
+    ConfigurationError,
+    InvalidRequestError,
+    ResponseDecodeError,
+)
 from ..http import Request, Response
 from ..middleware.base import Handler
 from ..middleware.retry import RetryDetails
@@ -41,13 +48,14 @@ from .attributes import (
     error_type,
 )
 
-__all__ = ["TracingMiddleware", "get_tracer", "tracer_configured"]
+__all__ = ["TracingMiddleware", "get_tracer", "tracer_configured", "url_full"]
 
 #: Query parameters whose values are kept in `url.full` (paging, never personal data).
 _KEEP_QUERY = frozenset({"page", "per_page"})
 _REDACTED = "REDACTED"
 _MAX_MESSAGE = 500
 _DEFAULT_PORTS = {"https": 443, "http": 80}
+T = TypeVar("T")
 
 
 def get_tracer(provider: TracerProvider | None = None) -> Tracer:
@@ -75,6 +83,43 @@ def _sent(error: BaseException) -> bool:
     return not isinstance(error, ConfigurationError | InvalidRequestError)
 
 
+def _same(response: Response) -> Response:
+    return response
+
+
+def _message(error: BaseException) -> str:
+    """The exception's message; for a decode error only what it is and the status: its
+    reason may quote a value from the body and its excerpt is the body (bodies are never
+    recorded)."""
+    if isinstance(error, ResponseDecodeError):
+        where = f" (HTTP {error.status_code})" if error.status_code is not None else ""
+        return f"unexpected response body{where}"
+    return str(error)
+
+
+def url_full(parts: SplitResult, redactor: Redactor) -> str:
+    """`url.full`: the URL without credentials (`REDACTED:REDACTED@`, as the semantic
+    conventions ask), with query values other than paging read `REDACTED`, tokens and known
+    secrets removed and phone numbers masked. The one place the span's URL is cleaned."""
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{_REDACTED}:{_REDACTED}@{netloc.rpartition('@')[2]}"
+    path = parts.path
+    decoded = unquote(path)
+    redacted = redactor.text(decoded)
+    if redacted != decoded:
+        path = quote(redacted, safe="/*+")
+    url = f"{parts.scheme}://{netloc}{path}"
+    if parts.query:
+        text = redactor.text
+        pairs = [
+            (text(key), text(value) if key in _KEEP_QUERY else _REDACTED)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        url = f"{url}?{urlencode(pairs, safe='*')}"
+    return url
+
+
 def _url_template(path: str, template: str) -> str:
     """The documented path under the concrete prefix: `/api/v1` + `/agents/{agent_id}/call`."""
     segments = template.count("/")
@@ -84,7 +129,9 @@ def _url_template(path: str, template: str) -> str:
 
 
 class TracingMiddleware:
-    """The outermost middleware when tracing: a span around all attempts of one request."""
+    """A span around all attempts of one request and the decoding of its answer
+    (`exchange`, the client's operations), or around sending only (as a middleware,
+    `client.send`)."""
 
     __slots__ = ("_redactor", "_tracer")
 
@@ -93,7 +140,15 @@ class TracingMiddleware:
         self._redactor = redactor
 
     async def __call__(self, request: Request, call_next: Handler) -> Response:
-        """Send the request inside the operation's span, with its trace context."""
+        """As a middleware (`client.send`): the span around sending the request."""
+        response, _ = await self.exchange(request, call_next, _same)
+        return response
+
+    async def exchange(
+        self, request: Request, send: Handler, decode: Callable[[Response], T]
+    ) -> tuple[Response, T]:
+        """Send the request and decode its answer inside the operation's span, with its
+        trace context on every attempt; the response and what `decode` made of it."""
         span = self._tracer.start_span(
             f"talkover {request.operation or request.method}",
             kind=SpanKind.CLIENT,
@@ -107,14 +162,22 @@ class TracingMiddleware:
             request = request.with_headers(carrier)
         token = context.attach(ctx)
         try:
-            response = await call_next(request)
+            try:
+                response = await send(request)
+            except BaseException as exc:
+                if span.is_recording():
+                    self._failed(span, exc)
+                raise
             if span.is_recording():
-                self._answered(span, response)
-            return response
-        except BaseException as exc:
-            if span.is_recording():
-                self._failed(span, exc)
-            raise
+                self._answered(span, response.status_code, len(response.attempts) or 1)
+            try:
+                return response, decode(response)
+            except BaseException as exc:
+                # An error status is already recorded (`error.type` is the status); a 2xx
+                # whose body does not decode is an error too.
+                if response.status_code < 400 and span.is_recording():
+                    self._failed(span, exc)
+                raise
         finally:
             context.detach(token)
             span.end()
@@ -141,33 +204,15 @@ class TracingMiddleware:
             "http.request.method": request.method,
             "server.address": parts.hostname or "",
             "server.port": parts.port or _DEFAULT_PORTS.get(parts.scheme, 0),
-            "url.full": self._url(parts),
+            "url.full": url_full(parts, self._redactor),
         }
         if request.path_template:  # a request built by the client (`client.send` takes any)
-            attributes["url.template"] = _url_template(parts.path, request.path_template)
+            # The concrete prefix of the base URL is redacted as in `url.full`.
+            template = _url_template(parts.path, request.path_template)
+            attributes["url.template"] = self._redactor.text(template)
         if request.operation:
             attributes[OPERATION] = request.operation
         return attributes
-
-    def _url(self, parts: SplitResult) -> str:
-        """The URL without credentials, secrets or phone numbers."""
-        netloc = parts.netloc
-        if "@" in netloc:
-            netloc = f"{_REDACTED}:{_REDACTED}@{netloc.rpartition('@')[2]}"
-        path = parts.path
-        decoded = unquote(path)
-        redacted = self._redactor.text(decoded)
-        if redacted != decoded:
-            path = quote(redacted, safe="/*+")
-        url = f"{parts.scheme}://{netloc}{path}"
-        if parts.query:
-            text = self._redactor.text
-            pairs = [
-                (text(key), value if key in _KEEP_QUERY else _REDACTED)
-                for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            ]
-            url = f"{url}?{urlencode(pairs, safe='*')}"
-        return url
 
     @staticmethod
     def _attempts(attributes: dict[str, Any], count: int) -> None:
@@ -175,10 +220,9 @@ class TracingMiddleware:
         if count > 1:
             attributes["http.request.resend_count"] = count - 1
 
-    def _answered(self, span: Span, response: Response) -> None:
-        status = response.status_code
+    def _answered(self, span: Span, status: int, attempts: int) -> None:
         attributes: dict[str, Any] = {"http.response.status_code": status}
-        self._attempts(attributes, len(response.attempts) or 1)
+        self._attempts(attributes, attempts)
         if status >= 400:
             attributes[ERROR_TYPE] = str(status)
             attributes[SENT] = True
@@ -187,13 +231,18 @@ class TracingMiddleware:
             span.set_status(StatusCode.ERROR)
 
     def _failed(self, span: Span, error: BaseException) -> None:
+        if isinstance(error, APIStatusError) and error.status_code >= 400:
+            # An error answer raised rather than returned (a 429 whose `Retry-After` is over
+            # `max_retry_after`): recorded as any error answer, `error.type` its status.
+            self._answered(span, error.status_code, len(error.attempts) or 1)
+            return
         kind = error_type(error)
         attributes: dict[str, Any] = {ERROR_TYPE: kind, SENT: _sent(error)}
         attempts = getattr(error, "attempts", ())
         self._attempts(attributes, len(attempts) if isinstance(attempts, tuple) and attempts else 1)
         span.set_attributes(attributes)
         # Not `span.record_exception`: it adds `str(error)` unredacted and a stack trace.
-        message = self._redactor.text(str(error))[:_MAX_MESSAGE]
+        message = self._redactor.text(_message(error))[:_MAX_MESSAGE]
         span.add_event("exception", {"exception.type": kind, "exception.message": message})
         span.set_status(StatusCode.ERROR, type(error).__name__)
 
