@@ -16,7 +16,7 @@ from collections.abc import (
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType, TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 import attrs
@@ -32,7 +32,6 @@ from .config import (
     env_secret,
     resolve_base_url,
 )
-from .dispatch import CallSpec, Dispatch, dispatch
 from .errors import (
     APIStatusError,
     ConfigurationError,
@@ -73,6 +72,9 @@ from .resources import (
 )
 from .transports import AiohttpTransport, Transport
 from .validation import check_header_name, check_header_value, path_param
+
+if TYPE_CHECKING:
+    from .dispatch import CallSpec, Dispatch
 
 __all__ = ["AsyncTalkover"]
 
@@ -222,6 +224,12 @@ class AsyncTalkover:
         mw = self._limits_middleware
         return mw.limiter if mw is not None else None
 
+    @property
+    def max_in_flight(self) -> int | None:
+        """The client's bound on concurrent requests (`max_in_flight=`), if any."""
+        mw = self._limits_middleware
+        return mw.max_in_flight if mw is not None else None
+
     def dispatch(
         self,
         specs: Iterable[CallSpec] | AsyncIterable[CallSpec],
@@ -231,6 +239,8 @@ class AsyncTalkover:
         resume: bool = False,
     ) -> Dispatch:
         """Place many calls; see `talkover_async.dispatch.dispatch`."""
+        from .dispatch import dispatch  # the dispatcher is a layer above the client
+
         return dispatch(
             self, specs, concurrency=concurrency, results_path=results_path, resume=resume
         )

@@ -5,17 +5,16 @@ logging -> transport), so each retry waits for its own slot, and a `deadline` co
 waits too. It tells the limiter how each attempt went: 429 slows it down (honouring
 `Retry-After`), any other answer below 500 lets it recover.
 
-It also keeps a `SendProbe` up to date when the caller installed one (`probe()`), so a caller
-that cancels or times out a request can tell a request still held back here (certainly not
-sent) from one already handed to the transport (maybe sent). The dispatcher uses it.
+It also reports, through a private context variable, whether a dispatcher worker's request is
+still held back here (certainly not sent) or already handed to the transport (maybe sent):
+see `talkover_async.dispatch.probe`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Protocol
 
 from ..envelope import parse_retry_after
 from ..errors import APIConnectionError
@@ -23,63 +22,17 @@ from ..http import Request, Response
 from ..limits import RateLimiter
 from .base import Handler
 
-__all__ = ["RateLimitMiddleware", "SendProbe", "install_probe", "probe"]
+__all__ = ["RateLimitMiddleware"]
 
 
-class SendProbe:
-    """What became of the current request of a task, as far as the limits saw it.
+class _SendState(Protocol):
+    """The dispatcher's probe (`talkover_async.dispatch.probe`), as this middleware sees it."""
 
-    `state` is `None` until the request reaches this middleware, then `"held"` while it waits
-    for the limits, `"sending"` while the transport has it, and `"refused"` after an attempt
-    the server provably did not act on (429, or a connection that never left).
-    """
-
-    __slots__ = ("started", "state")
-
-    def __init__(self) -> None:
-        self.started = False
-        self.state: str | None = None
-
-    def reset(self) -> None:
-        """Forget the previous request (a worker reusing its probe for the next one)."""
-        self.started = False
-        self.state = None
-
-    @property
-    def maybe_sent(self) -> bool:
-        """False only when the request certainly never reached the server's logic.
-
-        Without a rate-limit middleware in the chain nothing reports, so a started request
-        counts as maybe sent.
-        """
-        return self.started and self.state not in ("held", "refused")
-
-    def __repr__(self) -> str:
-        return f"<SendProbe started={self.started} state={self.state}>"
+    state: str | None
 
 
-_probe: ContextVar[SendProbe | None] = ContextVar("talkover_send_probe", default=None)
-
-
-def install_probe() -> SendProbe:
-    """Install a `SendProbe` for the rest of the current task (its context is its own).
-
-    Cheaper than `probe()` for a worker task that reuses one probe (`reset()` it per request).
-    """
-    current = SendProbe()
-    _probe.set(current)
-    return current
-
-
-@contextmanager
-def probe() -> Iterator[SendProbe]:
-    """Install a fresh `SendProbe` for the requests this task makes inside the block."""
-    current = SendProbe()
-    token = _probe.set(current)
-    try:
-        yield current
-    finally:
-        _probe.reset(token)
+# Set by the dispatcher for its worker tasks only; this middleware reports into it.
+_send_state: ContextVar[_SendState | None] = ContextVar("talkover_send_state", default=None)
 
 
 class RateLimitMiddleware:
@@ -98,7 +51,7 @@ class RateLimitMiddleware:
 
     async def __call__(self, request: Request, call_next: Handler) -> Response:
         """Send the request once the limits allow it."""
-        current = _probe.get()
+        current = _send_state.get()
         if current is not None:
             current.state = "held"
         semaphore = self._semaphore

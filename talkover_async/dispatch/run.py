@@ -1,42 +1,8 @@
-"""The bulk call dispatcher: place many calls with bounded concurrency, never one twice.
-
-```python
-specs = (CallSpec(agent_id="agt_1", to=row["to"], payload={"name": row["name"]}) for row in rows)
-async with AsyncTalkover(rate_limit=1000) as client:
-    async with client.dispatch(specs, concurrency=50, results_path="results.jsonl") as run:
-        async for result in run:
-            if result.maybe_placed:
-                print(result.spec.to, "may have been called: check before calling again")
-    print(run.summary)
-```
-
-- One `DispatchResult` per spec, in completion order: `placed` (with the call the API
-  returned), `failed` (with the typed error and `maybe_placed`), `skipped` (placed or maybe
-  placed by an earlier run, or a duplicate key in this one) or `cancelled`.
-- Never places a call twice: it uses only the client's safe retries (a call is retried only
-  when the request provably never reached the server, or on 429) and never retries itself.
-- Back-pressure: `concurrency` workers each take one spec at a time, and results wait in a
-  queue of the same size, so at most about `2 * concurrency` specs are read ahead of what
-  has been sent and consumed. The client's `rate_limit` / `max_in_flight` pace the sends.
-- Resumable: with `results_path` every spec gets a JSON line when it starts and one when it
-  ends (flushed at once). `resume=True` reads the file back and skips every key that was
-  placed, may have been placed, or was started without an outcome (the process died); it
-  re-dispatches only keys that certainly were not placed.
-- Cancelling the consuming task (Ctrl-C, `task.cancel()`, a timeout) or `aclose()` stops the
-  workers; each spec in flight is recorded as `cancelled`, with `maybe_placed` true when its
-  request may have left (see `may_have_been_placed`).
-
-"Maybe placed" is decided from the error: `APIConnectionError.sent`; 5xx and 408 answers
-(the server may have acted before failing); a 2xx body that could not be decoded (the call
-was placed); any unexpected exception. 429, other 4xx and argument errors are certainly not
-placed. When the client has limits configured, a request still waiting for them (or refused
-with 429 / never connected before a deadline hit) is known not to have been sent.
-"""
+"""`Dispatch`: the run itself (workers, back-pressure, cancellation); see the package docs."""
 
 from __future__ import annotations
 
 import asyncio
-import enum
 import os
 import time
 from collections.abc import (
@@ -45,286 +11,29 @@ from collections.abc import (
     Awaitable,
     Iterable,
     Iterator,
-    Mapping,
 )
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from . import _json
-from .errors import (
-    APIConnectionError,
-    APIStatusError,
-    ConfigurationError,
-    InvalidRequestError,
-    RateLimitError,
-    ResponseDecodeError,
+from ..errors import InvalidRequestError
+from .local import _blocks_retry, _error_fields, _now, _ResultsLog
+from .probe import SendProbe, install_probe
+from .specs import (
+    CallSpec,
+    DispatchResult,
+    DispatchStatus,
+    DispatchSummary,
+    _call_id,
+    may_have_been_placed,
 )
-from .middleware.ratelimit import SendProbe, install_probe
-from .redaction import redact_text
 
 if TYPE_CHECKING:
-    from .client import AsyncTalkover
+    from ..client import AsyncTalkover
 
-__all__ = [
-    "CallSpec",
-    "Dispatch",
-    "DispatchResult",
-    "DispatchStatus",
-    "DispatchSummary",
-    "dispatch",
-    "may_have_been_placed",
-    "read_results",
-]
+__all__ = ["Dispatch", "dispatch"]
 
-
-def _default_key(spec: CallSpec) -> str:
-    return f"{spec.target}:{spec.to}"
-
-
-@attrs.frozen(kw_only=True, eq=False)
-class CallSpec:
-    """One call to place: from an agent (`agent_id`) or inside a campaign (`campaign_id`).
-
-    `key` identifies the spec across runs (resume) and within one (duplicates are skipped);
-    it defaults to target and number (`agent/agt_1:+14155550100`). Give your own key (a CRM
-    row id) to call the same number twice on purpose. `delay_seconds` applies to agent calls
-    only; a campaign schedules its own calls.
-    """
-
-    to: str
-    agent_id: str | None = None
-    campaign_id: str | None = None
-    payload: Mapping[str, Any] | None = None
-    context: Mapping[str, Any] | None = None
-    is_testing: bool | None = None
-    delay_seconds: int | None = None
-    key: str = attrs.field(default=attrs.Factory(_default_key, takes_self=True))
-
-    def __attrs_post_init__(self) -> None:
-        if (self.agent_id is None) == (self.campaign_id is None):
-            raise InvalidRequestError("agent_id", "give exactly one of agent_id and campaign_id")
-        if self.campaign_id is not None and self.delay_seconds is not None:
-            raise InvalidRequestError("delay_seconds", "applies to agent calls only")
-        if not isinstance(self.key, str) or not self.key:
-            raise InvalidRequestError("key", "must be a non-empty string")
-
-    @property
-    def target(self) -> str:
-        """`agent/<id>` or `campaign/<id>`."""
-        if self.agent_id is not None:
-            return f"agent/{self.agent_id}"
-        return f"campaign/{self.campaign_id}"
-
-
-class DispatchStatus(enum.StrEnum):
-    """What happened to a spec."""
-
-    PLACED = "placed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    SKIPPED = "skipped"
-
-
-@attrs.frozen(kw_only=True, eq=False)
-class DispatchResult:
-    """The outcome of one spec.
-
-    `call` is what the API returned when placed (a `Call`, or the campaign-call result).
-    `maybe_placed` is True when the call was not confirmed but the request may have reached
-    the server (never retried; check `calls.list` before calling that number again). For a
-    skipped spec, `reason` says why and `previous` is the earlier run's record.
-    """
-
-    spec: CallSpec
-    status: DispatchStatus
-    call: Any = None
-    call_id: str | None = None
-    error: BaseException | None = None
-    maybe_placed: bool = False
-    elapsed: float = 0.0
-    reason: str = ""
-    previous: Mapping[str, Any] | None = None
-
-    @property
-    def placed(self) -> bool:
-        """The API confirmed the call (in this run)."""
-        return self.status is DispatchStatus.PLACED
-
-    @property
-    def certainly_not_placed(self) -> bool:
-        """Failed or cancelled before the server could act: safe to dispatch again."""
-        return self.status in _RETRYABLE and not self.maybe_placed
-
-    def __repr__(self) -> str:
-        extra = f" maybe_placed={self.maybe_placed}" if self.maybe_placed else ""
-        return f"<DispatchResult {self.spec.key!r} {self.status.value}{extra}>"
-
-
-_RETRYABLE = frozenset({DispatchStatus.FAILED, DispatchStatus.CANCELLED})
 PLACED, FAILED, CANCELLED = DispatchStatus.PLACED, DispatchStatus.FAILED, DispatchStatus.CANCELLED
-
-
-@attrs.define(kw_only=True)
-class DispatchSummary:
-    """Counts of a run, updated live (a progress bar can read it while the run goes)."""
-
-    placed: int = 0
-    failed: int = 0
-    maybe_placed: int = 0
-    cancelled: int = 0
-    skipped: int = 0
-    started_at: float = attrs.field(factory=time.monotonic)
-    finished_at: float | None = None
-
-    @property
-    def total(self) -> int:
-        """Specs accounted for so far."""
-        return self.placed + self.failed + self.maybe_placed + self.cancelled + self.skipped
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds since the run started (until it finished)."""
-        return (self.finished_at or time.monotonic()) - self.started_at
-
-    @property
-    def rate(self) -> float:
-        """Calls placed per second."""
-        elapsed = self.elapsed
-        return self.placed / elapsed if elapsed > 0 else 0.0
-
-    @property
-    def ok(self) -> bool:
-        """Nothing failed, nothing was cancelled, nothing is in doubt."""
-        return not (self.failed or self.maybe_placed or self.cancelled)
-
-    def add(self, result: DispatchResult) -> None:
-        """Count one result."""
-        status = result.status
-        if status is DispatchStatus.PLACED:
-            self.placed += 1
-        elif status is DispatchStatus.SKIPPED:
-            self.skipped += 1
-        elif result.maybe_placed:
-            self.maybe_placed += 1
-        elif status is DispatchStatus.CANCELLED:
-            self.cancelled += 1
-        else:
-            self.failed += 1
-
-
-def may_have_been_placed(error: BaseException) -> bool:
-    """Whether a failed call request may still have placed the call (see module docs)."""
-    if isinstance(error, APIConnectionError):
-        return error.sent
-    if isinstance(error, RateLimitError):
-        return False
-    if isinstance(error, APIStatusError):
-        return error.status_code >= 500 or error.status_code == 408
-    if isinstance(error, ResponseDecodeError):
-        status = error.status_code
-        return status is None or status < 400 or status >= 500 or status == 408
-    # Rejected before any I/O, or unexpected: only the former is certainly not placed.
-    return not isinstance(error, InvalidRequestError | ConfigurationError)
-
-
-# --- the results file -------------------------------------------------------------------
-
-
-def read_results(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
-    """The last record of each key in a results file (a torn last line is ignored)."""
-    last: dict[str, dict[str, Any]] = {}
-    with open(path, "rb") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            try:
-                record = _json.loads(line)
-            except _json.JSONDecodeError:
-                continue  # a line torn by a crash: its spec has a "started" line before it
-            if isinstance(record, dict) and isinstance(record.get("key"), str):
-                last[record["key"]] = record
-    return last
-
-
-def _blocks_retry(record: Mapping[str, Any]) -> str | None:
-    """Why an earlier record forbids dispatching its key again (None: it may go again)."""
-    status = record.get("status")
-    if status == DispatchStatus.PLACED:
-        return "placed in an earlier run"
-    if status == "started":
-        return "started in an earlier run that ended without an outcome: may have been placed"
-    if record.get("maybe_placed", True):
-        return "may have been placed in an earlier run"
-    return None
-
-
-class _ResultsLog:
-    """Append-only JSON Lines, one unbuffered write per record (survives a crash)."""
-
-    def __init__(self, path: Path, *, resume: bool) -> None:
-        self.path = path
-        self.previous: dict[str, dict[str, Any]] = {}
-        exists = path.exists() and path.stat().st_size > 0
-        if exists and not resume:
-            raise ConfigurationError(
-                f"results file {path} already exists: resume it (resume=True, --resume) or "
-                "choose another path; overwriting it would forget calls that may have been placed"
-            )
-        if exists:
-            self.previous = read_results(path)
-        self._file = open(path, "ab", buffering=0)  # noqa: SIM115 - closed by close()
-        if exists:
-            with open(path, "rb") as f:
-                f.seek(-1, os.SEEK_END)
-                if f.read(1) != b"\n":
-                    self._file.write(b"\n")  # end a line torn by a crash
-
-    def write(self, record: Mapping[str, Any]) -> None:
-        self._file.write(_json.dumps(record) + b"\n")
-
-    def close(self) -> None:
-        self._file.close()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _call_id(call: Any) -> str | None:
-    """The id of a placed call (`Call.id`, or the campaign call's id)."""
-    for holder in (getattr(call, "campaign_call", None), call):
-        value = getattr(holder, "id", None)
-        if isinstance(value, str):
-            return value
-    if isinstance(call, Mapping):
-        inner = call.get("campaign_call")
-        value = inner.get("id") if isinstance(inner, Mapping) else call.get("id")
-        return value if isinstance(value, str) else None
-    return None
-
-
-def _error_fields(error: BaseException | None) -> dict[str, Any]:
-    if error is None:
-        return {}
-    fields: dict[str, Any] = {
-        "error_type": type(error).__name__,
-        "error": redact_text(str(error))[:300] if str(error) else type(error).__name__,
-    }
-    status_code = getattr(error, "status_code", None)
-    if isinstance(status_code, int):
-        fields["status_code"] = status_code
-    code = getattr(error, "code", None)
-    if isinstance(code, str):
-        fields["code"] = code
-    attempts = getattr(error, "attempts", None)
-    if isinstance(attempts, tuple) and attempts:
-        fields["attempts"] = len(attempts)
-    return fields
-
 
 # --- the run ------------------------------------------------------------------------------
 
@@ -473,7 +182,8 @@ class Dispatch:
         assert self._queue is not None
         queue = self._queue
         # Only a limits middleware reports on the probe; without one, skip the context copy.
-        observed = getattr(self._client, "_limits_middleware", None) is not None
+        client = self._client
+        observed = client.rate_limiter is not None or client.max_in_flight is not None
         sent = install_probe() if observed else SendProbe()
         try:
             while True:
