@@ -177,7 +177,7 @@ class AsyncTalkover:
         self._user_middleware = tuple(middleware)
         self._on_retry = tuple(on_retry)
         self._limits_middleware, self._retry_budget = _limits(
-            rate_limit, max_in_flight, retry_budget
+            rate_limit, max_in_flight, retry_budget, max_retry_after
         )
         self._headers = self._base_headers(headers)
         self._handler = self._build_handler()
@@ -531,6 +531,7 @@ def _limits(
     rate_limit: float | RateLimiter | None,
     max_in_flight: int | None,
     retry_budget: RetryBudget | float | None,
+    max_retry_after: float,
 ) -> tuple[RateLimitMiddleware | None, RetryBudget | None]:
     """The limits middleware (built once, so clones share it) and the retry budget."""
     limiter: RateLimiter | None
@@ -552,7 +553,12 @@ def _limits(
         raise ConfigurationError("retry_budget must be a ratio between 0 and 1") from None
     middleware = None
     if limiter is not None or max_in_flight is not None:
-        middleware = RateLimitMiddleware(limiter, max_in_flight)
+        if isinstance(max_retry_after, bool) or not (
+            isinstance(max_retry_after, int | float) and max_retry_after >= 0
+        ):
+            raise ConfigurationError("max_retry_after must be a number of seconds >= 0")
+        # The limiter's pauses are capped like the retry layer's waits (`max_retry_after`).
+        middleware = RateLimitMiddleware(limiter, max_in_flight, max_retry_after=max_retry_after)
     return middleware, budget
 
 

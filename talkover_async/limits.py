@@ -32,6 +32,7 @@ client = AsyncTalkover(rate_limit=MyRedisLimiter(redis, key="plan:acme"), max_in
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, runtime_checkable
@@ -158,6 +159,8 @@ class TokenBucketLimiter:
         """Slow down: multiplicative decrease, and pause until `retry_after` has passed."""
         now = self._clock()
         self._refill(now)
+        if retry_after is not None and not math.isfinite(retry_after):
+            retry_after = None  # a caller that skipped the client's cap: no endless pause
         if retry_after is not None and retry_after > 0 and now + retry_after > self._updated:
             self._updated = now + retry_after
             self._tokens = min(self._tokens, 0.0)
