@@ -99,11 +99,11 @@ def systemic_failure(error: BaseException | None) -> str | None:
         return f"payment required ({status}: {detail}): add credits"
     if isinstance(error, NotFoundError):
         return f"not found ({status}: {detail}): check the agent or campaign id"
-    if 400 <= error.status_code < 500 and error.status_code != 429:
-        if (error.code or "").upper() in _TARGET_CODES or _TARGET_MESSAGE.search(
-            error.message or ""
-        ):
-            return f"the agent or campaign cannot place calls ({status}: {detail})"
+    names_target = (error.code or "").upper() in _TARGET_CODES or bool(
+        _TARGET_MESSAGE.search(error.message or "")
+    )
+    if 400 <= error.status_code < 500 and error.status_code != 429 and names_target:
+        return f"the agent or campaign cannot place calls ({status}: {detail})"
     return None
 
 
