@@ -86,8 +86,9 @@ def _read_error(path: Path, exc: OSError) -> CLIError:
 
 
 def _decode_error(path: Path, encoding: str, exc: UnicodeDecodeError) -> CLIError:
+    shown = "utf-8" if encoding == DEFAULT_ENCODING else encoding
     return CLIError(
-        f"{path} is not valid {encoding} (byte {exc.start} of a line): give its encoding "
+        f"{path} is not valid {shown} (byte {exc.start} of a line): give its encoding "
         "with --encoding, e.g. --encoding cp1252",
         EXIT_USAGE,
     )
