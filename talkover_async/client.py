@@ -74,7 +74,7 @@ from .transports import AiohttpTransport, Transport
 from .validation import check_header_name, check_header_value, path_param
 
 if TYPE_CHECKING:
-    from .dispatch import CallSpec, Dispatch
+    from .dispatch import Breaker, CallSpec, Dispatch, Ledger
 
 __all__ = ["AsyncTalkover"]
 
@@ -232,17 +232,25 @@ class AsyncTalkover:
 
     def dispatch(
         self,
-        specs: Iterable[CallSpec] | AsyncIterable[CallSpec],
+        specs: Iterable[CallSpec] | AsyncIterable[CallSpec] | None = None,
         *,
         concurrency: int = 32,
         results_path: str | os.PathLike[str] | None = None,
         resume: bool = False,
+        ledger: Ledger | None = None,
+        breaker: Breaker | None = None,
     ) -> Dispatch:
         """Place many calls; see `talkover_async.dispatch.dispatch`."""
         from .dispatch import dispatch  # the dispatcher is a layer above the client
 
         return dispatch(
-            self, specs, concurrency=concurrency, results_path=results_path, resume=resume
+            self,
+            specs,
+            concurrency=concurrency,
+            results_path=results_path,
+            resume=resume,
+            ledger=ledger,
+            breaker=breaker,
         )
 
     def with_options(

@@ -35,8 +35,18 @@ with 429 / never connected before a deadline hit) is known not to have been sent
 
 from __future__ import annotations
 
-from .local import read_results
-from .run import Dispatch, dispatch
+from .ledger import (
+    Ledger,
+    LedgerDamagedError,
+    LedgerLockedError,
+    LedgerUnavailableError,
+    Outcome,
+    RunCounts,
+    RunNotFoundError,
+    Taken,
+)
+from .local import LocalLedger, read_results
+from .run import Breaker, Dispatch, dispatch
 from .specs import (
     CallSpec,
     DispatchResult,
@@ -46,11 +56,21 @@ from .specs import (
 )
 
 __all__ = [
+    "Breaker",
     "CallSpec",
     "Dispatch",
     "DispatchResult",
     "DispatchStatus",
     "DispatchSummary",
+    "Ledger",
+    "LedgerDamagedError",
+    "LedgerLockedError",
+    "LedgerUnavailableError",
+    "LocalLedger",
+    "Outcome",
+    "RunCounts",
+    "RunNotFoundError",
+    "Taken",
     "dispatch",
     "may_have_been_placed",
     "read_results",

@@ -68,12 +68,17 @@ class CallSpec:
 
 
 class DispatchStatus(enum.StrEnum):
-    """What happened to a spec."""
+    """What happened to a spec.
+
+    `not_attempted`: the run stopped taking specs (its circuit breaker tripped: `reason` says
+    why) before this one; nothing was claimed or sent for it, it may be dispatched again.
+    """
 
     PLACED = "placed"
     FAILED = "failed"
     CANCELLED = "cancelled"
     SKIPPED = "skipped"
+    NOT_ATTEMPTED = "not_attempted"
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -111,7 +116,9 @@ class DispatchResult:
         return f"<DispatchResult {self.spec.key!r} {self.status.value}{extra}>"
 
 
-_RETRYABLE = frozenset({DispatchStatus.FAILED, DispatchStatus.CANCELLED})
+_RETRYABLE = frozenset(
+    {DispatchStatus.FAILED, DispatchStatus.CANCELLED, DispatchStatus.NOT_ATTEMPTED}
+)
 
 
 @attrs.define(kw_only=True)
@@ -123,13 +130,21 @@ class DispatchSummary:
     maybe_placed: int = 0
     cancelled: int = 0
     skipped: int = 0
+    not_attempted: int = 0
     started_at: float = attrs.field(factory=time.monotonic)
     finished_at: float | None = None
 
     @property
     def total(self) -> int:
         """Specs accounted for so far."""
-        return self.placed + self.failed + self.maybe_placed + self.cancelled + self.skipped
+        return (
+            self.placed
+            + self.failed
+            + self.maybe_placed
+            + self.cancelled
+            + self.skipped
+            + self.not_attempted
+        )
 
     @property
     def elapsed(self) -> float:
@@ -144,8 +159,8 @@ class DispatchSummary:
 
     @property
     def ok(self) -> bool:
-        """Nothing failed, nothing was cancelled, nothing is in doubt."""
-        return not (self.failed or self.maybe_placed or self.cancelled)
+        """Nothing failed, nothing was cancelled or left out, nothing is in doubt."""
+        return not (self.failed or self.maybe_placed or self.cancelled or self.not_attempted)
 
     def add(self, result: DispatchResult) -> None:
         """Count one result."""
@@ -154,6 +169,8 @@ class DispatchSummary:
             self.placed += 1
         elif status is DispatchStatus.SKIPPED:
             self.skipped += 1
+        elif status is DispatchStatus.NOT_ATTEMPTED:
+            self.not_attempted += 1
         elif result.maybe_placed:
             self.maybe_placed += 1
         elif status is DispatchStatus.CANCELLED:
