@@ -16,7 +16,9 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from ..dispatch import Dispatch, DispatchResult, DispatchSummary
+from ..dispatch import Dispatch, DispatchResult, DispatchStatus, DispatchSummary
+from ..dispatch.breaker import DEFAULT_THRESHOLD, CircuitBreaker
+from ..redaction import redact_text
 from .contacts import DEFAULT_ENCODING, Contacts, check_encoding, open_contacts, rows_to_specs
 from .embedded import add_api_options, make_client
 from .errors import EXIT_USAGE, CLIError
@@ -77,6 +79,15 @@ def add_dispatch_options(cmd: argparse.ArgumentParser) -> None:
         action="store_true",
         help="continue the --out file: skip rows placed or maybe placed, retry the others",
     )
+    cmd.add_argument(
+        "--stop-after",
+        type=_non_negative,
+        default=DEFAULT_THRESHOLD,
+        metavar="N",
+        help="stop after N consecutive failures that would hit every row (a wrong token, an "
+        "unknown or unpublished agent, a refused connection); the rest are recorded as not "
+        f"attempted. 0: never stop (default {DEFAULT_THRESHOLD})",
+    )
     cmd.add_argument("--testing", action="store_true", help="test calls (not billed)")
     cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
     cmd.add_argument(
@@ -85,6 +96,16 @@ def add_dispatch_options(cmd: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,  # keeps the global `talkover --json` when not given here
         help="print the summary as JSON",
     )
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid count {text!r}: use 0 or more")
+    return value
 
 
 def parse_rate(text: str) -> float:
@@ -143,16 +164,23 @@ async def run_dispatch(args: argparse.Namespace, contacts: Contacts) -> int:
                 concurrency=args.concurrency,
                 results_path=args.out,
                 resume=args.resume,
+                breaker=CircuitBreaker(args.stop_after) if args.stop_after else None,
             )
             try:
                 show = not (args.no_progress or args.json) and sys.stderr.isatty()
                 await _run(run, contacts.total, failures, show=show)
             except asyncio.CancelledError:
                 interrupted = True
-    _report(args, run.summary, failures, contacts.total, interrupted)
+    tripped = run.breaker.tripped if run.breaker is not None else None
+    stopped = redact_text(tripped) if tripped else None
+    _report(args, run.summary, failures, contacts.total, interrupted, stopped)
     if interrupted:
         raise asyncio.CancelledError
     return 0 if run.summary.ok else 1
+
+
+#: The results listed in the failures table (not the skipped, nor the not attempted).
+_FAILURES = frozenset({DispatchStatus.FAILED, DispatchStatus.CANCELLED})
 
 
 def _counts(summary: DispatchSummary) -> Counts:
@@ -171,7 +199,7 @@ async def _run(run: Dispatch, total: int, failures: list[DispatchResult], *, sho
     try:
         async with run:
             async for result in run:
-                if not result.placed and result.status != "skipped":
+                if result.status in _FAILURES:
                     failures.append(result)
     finally:
         refresher.cancel()
@@ -186,8 +214,11 @@ def _report(
     failures: list[DispatchResult],
     total: int,
     interrupted: bool,
+    stopped: str | None = None,
 ) -> None:
     not_started = max(0, total - summary.total)
+    if stopped:
+        notice(f"{stopped}; the {summary.not_attempted} row(s) not attempted can go again")
     if args.json:
         print_json(
             {
@@ -196,7 +227,9 @@ def _report(
                 "maybe_placed": summary.maybe_placed,
                 "cancelled": summary.cancelled,
                 "skipped": summary.skipped,
+                "not_attempted": summary.not_attempted,
                 "not_started": not_started,
+                "stopped": stopped,
                 "total": total,
                 "elapsed_s": round(summary.elapsed, 3),
                 "calls_per_s": round(summary.rate, 1),
@@ -212,6 +245,8 @@ def _report(
         ("cancelled (not placed)", summary.cancelled),
         ("skipped (earlier run or duplicate)", summary.skipped),
     ]
+    if summary.not_attempted or stopped:
+        rows.append(("not attempted (stopped early)", summary.not_attempted))
     if not_started:
         rows.append(("not started", not_started))
     rows += [
@@ -220,6 +255,8 @@ def _report(
         ("rate", f"{summary.rate:.1f} calls/s"),
     ]
     title = "dispatch interrupted" if interrupted else "dispatch summary"
+    if stopped and not interrupted:
+        title = "dispatch stopped early"
     print_table(title, ["", "count"], rows)
     _print_failures(failures, sys.stdout)
     if args.out:
@@ -229,7 +266,7 @@ def _report(
             f"{summary.maybe_placed} call(s) may have been placed: --resume does not retry "
             "them; check `talkover calls list` before calling those numbers again."
         )
-    if (interrupted or summary.failed or summary.cancelled) and args.out:
+    if (interrupted or summary.failed or summary.cancelled or summary.not_attempted) and args.out:
         notice(f"to continue: talkover dispatch {args.contacts} ... --out {args.out} --resume")
 
 
