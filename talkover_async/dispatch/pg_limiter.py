@@ -1,0 +1,524 @@
+"""One rate limit for a fleet, held in PostgreSQL (`pip install "talkover-async[postgres]"`).
+
+`PostgresRateLimiter` implements the client's `RateLimiter` protocol with its state in one row
+of a table, so every worker of a dispatch run (processes, machines) and, when they share a
+`key`, every client of one account, stays together under one requests-per-minute limit:
+
+```python
+limiter = PostgresRateLimiter("postgresql://...", key="acme-prod", rate=1000)
+async with limiter, AsyncTalkover(rate_limit=limiter) as client:
+    ...
+```
+
+How it works:
+
+- **One round trip per request.** `acquire()` runs a single `UPDATE ... RETURNING`: a GCRA
+  reservation (a "theoretical arrival time" moved on by one interval per request, on the
+  database's clock, so the hosts' clocks do not matter) that returns how long to wait. Waiters
+  are served in order of their reservation; a cancelled `acquire` leaves its slot unused (the
+  fleet goes slightly slower, never faster).
+- **A 429 slows every worker.** `on_rate_limited(retry_after)` writes a shared "paused until"
+  and a lower shared rate in a background task (never on the request path). Every later
+  `acquire`, in every process, waits for the pause; the process that saw the 429 also pauses
+  at once, locally. `retry_after` arrives capped by the client's `max_retry_after` (the rate
+  limit middleware caps it); the limiter caps it again at `max_pause` for direct callers.
+- **Configured rate.** With `rate=` the fleet sends at `rate * (1 - headroom)` (default 2 %
+  headroom, so network jitter never pushes a sliding one-minute window over the plan); after a
+  429 it halves (`decrease`) and climbs back linearly over `recovery` seconds.
+- **Learned rate.** With `rate=None` and no rate stored for the key, the limit is learned:
+  from the `X-RateLimit-Limit` header when responses carry one (`use_headers`; the Talkover API
+  does not document it, so it is only a shortcut), otherwise from 429s alone. Learning from
+  429s starts at `initial_rate` (the smallest plan, 100/min) and doubles every `doubling`
+  seconds; on the first 429 the fleet takes the number of requests it was granted in the last
+  minute (the server just said that is its limit) as the ceiling, minus the headroom, holds it
+  for a minute while the server's window drains, then keeps it, lowering it on later 429s and
+  letting it creep up by `creep` per minute so a raised plan is found.
+- **Transaction-mode poolers** (PgBouncer): every statement is one autocommit statement, no
+  prepared-statement cache (`statement_cache_size=0`), no session state (no `SET`, `LISTEN`
+  or session advisory locks).
+- **Database blips: fail closed.** If the database cannot be reached, `acquire` retries with
+  backoff for up to `unavailable_timeout` seconds (requests wait: a rate limit that lets
+  everything through while its store is down is how a fleet earns a suspension), then raises
+  `APIConnectionError(sent=False)`, which the dispatcher records as certainly not placed.
+  Background writes that fail are retried a few times and then dropped with a warning.
+
+The table is `<schema>.rate_limits` (created and upgraded by the dispatcher's schema
+migrations). Rates are requests per minute throughout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import math
+import random
+import time
+from collections.abc import Awaitable, Callable
+from types import ModuleType
+from typing import Any
+
+import attrs
+
+from ..errors import APIConnectionError, ConfigurationError
+from ..redaction import redact_text
+from .schema import DEFAULT_SCHEMA, check_schema_name, migrate
+
+__all__ = ["LimiterState", "PostgresRateLimiter"]
+
+logger = logging.getLogger("talkover_async")
+
+_DB_ERRORS: tuple[type[BaseException], ...] = (OSError, TimeoutError)
+
+
+def _asyncpg() -> ModuleType:
+    """asyncpg, imported when first needed (the `postgres` extra)."""
+    try:
+        return importlib.import_module("asyncpg")
+    except ImportError:  # pragma: no cover - depends on the install
+        raise ConfigurationError(
+            'the PostgreSQL rate limiter needs asyncpg: pip install "talkover-async[postgres]"'
+        ) from None
+
+
+def _db_errors() -> tuple[type[BaseException], ...]:
+    """The errors of a database that is away for a while (worth waiting for)."""
+    asyncpg = _asyncpg()
+    return (
+        *_DB_ERRORS,
+        asyncpg.PostgresConnectionError,  # connection lost or refused
+        asyncpg.InterfaceError,  # connection closed under us
+        asyncpg.OperatorInterventionError,  # shutting down, starting up
+        asyncpg.InsufficientResourcesError,  # too many connections
+    )
+
+
+async def _no_reset(conn: Any) -> None:
+    return None
+
+
+async def _migrate(pool: Any, schema: str) -> None:
+    async with pool.acquire() as conn:
+        await migrate(conn, schema)
+
+
+@attrs.frozen(slots=True)
+class LimiterState:
+    """The shared state of a key, as `PostgresRateLimiter.state()` reads it."""
+
+    key: str
+    rate: float  #: requests/min the fleet is allowed right now
+    configured: float | None
+    limit: float | None  #: from X-RateLimit-Limit
+    ceiling: float | None  #: learned from 429s
+    paused_for: float  #: seconds until the shared pause ends (0: not paused)
+
+
+class PostgresRateLimiter:
+    """A `RateLimiter` shared by every client that uses the same database and `key`.
+
+    `dsn` is a PostgreSQL URL (or give `pool=` an asyncpg pool you own). `rate` in requests
+    per minute (None: learn it). See the module docstring for the other knobs.
+    """
+
+    def __init__(
+        self,
+        dsn: str | None = None,
+        *,
+        key: str = "default",
+        rate: float | None = None,
+        schema: str = DEFAULT_SCHEMA,
+        pool: Any = None,
+        pool_size: int = 4,
+        burst: float = 1.0,
+        headroom: float = 0.02,
+        decrease: float = 0.5,
+        recovery: float = 30.0,
+        cooldown: float = 1.0,
+        initial_rate: float = 100.0,
+        min_rate: float = 1.0,
+        max_rate: float = 100_000.0,
+        doubling: float = 10.0,
+        creep: float = 0.05,
+        use_headers: bool = True,
+        max_pause: float = 3600.0,
+        unavailable_timeout: float = 30.0,
+        statement_timeout: float = 5.0,
+        migrate: bool = True,
+    ) -> None:
+        if dsn is None and pool is None:
+            raise ConfigurationError("PostgresRateLimiter needs a dsn or a pool")
+        if not isinstance(key, str) or not key or len(key) > 200:
+            raise ConfigurationError("key must be a non-empty string of at most 200 characters")
+        positive = {
+            "burst": burst,
+            "recovery": recovery,
+            "initial_rate": initial_rate,
+            "min_rate": min_rate,
+            "max_rate": max_rate,
+            "doubling": doubling,
+            "statement_timeout": statement_timeout,
+        }
+        if rate is not None:
+            positive["rate"] = rate
+        for name, value in positive.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                raise ConfigurationError(f"{name} must be a positive number")
+            if not math.isfinite(value):
+                raise ConfigurationError(f"{name} must be finite")
+        checks = {
+            "headroom": 0 <= headroom < 1,
+            "decrease": 0 < decrease < 1,
+            "cooldown": 0 <= cooldown < math.inf,
+            "creep": 0 <= creep < 10,
+            "max_pause": 0 <= max_pause < math.inf,
+            "unavailable_timeout": 0 <= unavailable_timeout < math.inf,
+            "burst": burst >= 1,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise ConfigurationError(f"{name} is out of range")
+        if min_rate > max_rate:
+            raise ConfigurationError("min_rate must not exceed max_rate")
+        self._dsn = dsn
+        self._pool: Any = pool
+        self._owns_pool = pool is None
+        self._pool_size = pool_size
+        self.key = key
+        self.configured_rate = float(rate) if rate is not None else None
+        self.schema = schema
+        self._schema = f'"{check_schema_name(schema)}"'
+        self.burst = float(burst)
+        self.headroom = float(headroom)
+        self.decrease = float(decrease)
+        self.recovery = float(recovery)
+        self.cooldown = float(cooldown)
+        self.initial_rate = float(initial_rate)
+        self.min_rate = float(min_rate)
+        self.max_rate = float(max_rate)
+        self.doubling = float(doubling)
+        self.creep = float(creep)
+        self.use_headers = use_headers
+        self.max_pause = float(max_pause)
+        self.unavailable_timeout = float(unavailable_timeout)
+        self.statement_timeout = float(statement_timeout)
+        self._migrate = migrate
+        self._ready = False
+        self._setup_lock: asyncio.Lock | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._local_pause_until = 0.0  # time.monotonic() of this process's own 429 pause
+        self._pauses = 0
+        self._known_limit: int | None = None
+        self._closed = False
+        self._sql = _Statements(self)
+        #: Seconds slept in `acquire` by this process (for figures; not shared).
+        self.waited = 0.0
+        #: 429s reported to this limiter by this process.
+        self.rate_limited = 0
+
+    # --- lifecycle ------------------------------------------------------------------------
+    async def __aenter__(self) -> PostgresRateLimiter:
+        await self.setup()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def setup(self) -> None:
+        """Connect, create or upgrade the table, and create the key's row (idempotent)."""
+        if self._ready:
+            return
+        if self._closed:
+            raise ConfigurationError("this PostgresRateLimiter is closed")
+        if self._setup_lock is None:
+            self._setup_lock = asyncio.Lock()
+        async with self._setup_lock:
+            if self._ready:
+                return
+            if self._pool is None:
+                asyncpg = _asyncpg()
+                self._pool = await self._with_retry(
+                    lambda: asyncpg.create_pool(
+                        self._dsn,
+                        min_size=1,
+                        max_size=self._pool_size,
+                        statement_cache_size=0,  # transaction-mode poolers
+                        command_timeout=self.statement_timeout,
+                        # No session state to reset: skip asyncpg's reset round trip
+                        # (UNLISTEN, RESET ALL...) on every release. One round trip a request.
+                        reset=_no_reset,
+                    )
+                )
+            pool = self._pool
+            assert pool is not None
+            if self._migrate:
+                await self._with_retry(lambda: _migrate(pool, self.schema))
+            await self._with_retry(self._insert_row)
+            self._ready = True
+
+    async def aclose(self) -> None:
+        """Wait for pending background writes, then close the pool (when this limiter made it)."""
+        self._closed = True
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        pool, self._pool = self._pool, None
+        self._ready = False
+        if pool is not None and self._owns_pool:
+            await pool.close()
+
+    async def _insert_row(self) -> None:
+        pool = self._pool
+        assert pool is not None
+        await pool.execute(self._sql.insert, self.key, self.configured_rate, self.initial_rate)
+
+    # --- the RateLimiter protocol ---------------------------------------------------------
+    async def acquire(self) -> None:
+        """Reserve the fleet's next slot (one round trip) and wait for it."""
+        while True:
+            pauses = self._pauses
+            wait = await self.reserve()
+            local = self._local_pause_until - time.monotonic()
+            wait = max(wait, local)
+            if wait <= 0:
+                return
+            self.waited += wait
+            await asyncio.sleep(wait)
+            if pauses == self._pauses:
+                return
+            # This process saw a 429 while we waited: queue again behind the new pause.
+
+    async def reserve(self) -> float:
+        """Take the fleet's next slot; the seconds to wait before using it."""
+        return (await self.reserve_slot())[1]
+
+    async def reserve_slot(self) -> tuple[float, float]:
+        """Take the fleet's next slot: (its time on the database clock, seconds to wait)."""
+        if not self._ready:
+            await self.setup()
+        slot: tuple[float, float] = await self._with_retry(self._reserve_once)
+        return slot
+
+    async def _reserve_once(self) -> tuple[float, float]:
+        pool = self._pool
+        if pool is None:
+            raise ConfigurationError("this PostgresRateLimiter is closed")
+        row = await pool.fetchrow(self._sql.acquire, self.key)
+        if row is None:  # the row is gone (table truncated): make it again
+            await self._insert_row()
+            row = await pool.fetchrow(self._sql.acquire, self.key)
+        if row is None:
+            raise ConfigurationError(f"no rate limit row for key {self.key!r}")
+        return float(row["at"]), max(0.0, float(row["wait"]))
+
+    def on_rate_limited(self, retry_after: float | None) -> None:
+        """A 429: pause this process now, and the fleet through the database (in the background)."""
+        self.rate_limited += 1
+        pause: float | None = None
+        if retry_after is not None and math.isfinite(retry_after) and retry_after > 0:
+            pause = min(float(retry_after), self.max_pause)
+            until = time.monotonic() + pause
+            if until > self._local_pause_until:
+                self._local_pause_until = until
+                self._pauses += 1
+        self._background(self._sql.rate_limited, self.key, pause)
+
+    def on_success(self) -> None:
+        """Nothing to do: recovery is computed from the time since the last decrease."""
+
+    def on_quota(self, limit: int, remaining: int) -> None:
+        """`X-RateLimit-Limit` / `-Remaining` from a response: share a new limit with the fleet."""
+        if not self.use_headers or limit == self._known_limit:
+            return
+        self._known_limit = limit
+        self._background(self._sql.quota, self.key, float(limit))
+
+    # --- reading --------------------------------------------------------------------------
+    async def state(self) -> LimiterState:
+        """The key's shared state right now (one query)."""
+        if not self._ready:
+            await self.setup()
+        pool = self._pool
+        assert pool is not None
+        row = await pool.fetchrow(self._sql.state, self.key)
+        if row is None:
+            raise ConfigurationError(f"no rate limit row for key {self.key!r}")
+        return LimiterState(
+            key=self.key,
+            rate=float(row["rate"]),
+            configured=row["configured"],
+            limit=row["limit_rpm"],
+            ceiling=row["ceiling"],
+            paused_for=max(0.0, float(row["paused_for"])),
+        )
+
+    async def reset(self) -> None:
+        """Forget what the key learned and any pause (keeps the configured rate)."""
+        if not self._ready:
+            await self.setup()
+        pool = self._pool
+        assert pool is not None
+        await pool.execute(self._sql.reset, self.key, self.initial_rate)
+        self._local_pause_until = 0.0
+        self._known_limit = None
+
+    # --- plumbing -------------------------------------------------------------------------
+    def _background(self, sql: str, *args: Any) -> None:
+        if self._closed or not self._ready:
+            return
+        try:
+            task = asyncio.get_running_loop().create_task(self._write(sql, args))
+        except RuntimeError:  # no running loop (called from a thread): nothing to schedule on
+            return
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _write(self, sql: str, args: tuple[Any, ...]) -> None:
+        errors = _db_errors()
+        for attempt in range(4):
+            pool = self._pool
+            if pool is None:
+                return
+            try:
+                await pool.execute(sql, *args)
+                return
+            except errors as exc:
+                if attempt == 3:
+                    logger.warning(
+                        "rate limiter: could not share a rate-limit update: %s",
+                        redact_text(f"{type(exc).__name__}: {exc}"),
+                    )
+                    return
+                await asyncio.sleep(0.05 * 2**attempt)
+
+    async def _with_retry(self, action: Callable[[], Awaitable[Any]]) -> Any:
+        """Run `action`, retrying database errors with backoff for `unavailable_timeout` s."""
+        errors = _db_errors()
+        database_error = _asyncpg().PostgresError
+        deadline = time.monotonic() + self.unavailable_timeout
+        delay = 0.05
+        while True:
+            try:
+                return await action()
+            except errors as exc:
+                if time.monotonic() + delay > deadline:
+                    raise _unavailable("unavailable", exc) from None
+                await asyncio.sleep(delay * (0.5 + random.random()))
+                delay = min(1.0, delay * 2)
+            except database_error as exc:  # not a blip (a dropped table, a permission)
+                raise _unavailable("error", exc) from None
+
+    def __repr__(self) -> str:
+        rate = f"{self.configured_rate:g}/min" if self.configured_rate else "learned"
+        return f"<PostgresRateLimiter key={self.key!r} rate={rate} schema={self.schema!r}>"
+
+
+def _unavailable(what: str, exc: BaseException) -> APIConnectionError:
+    detail = redact_text(f"{type(exc).__name__}: {exc}")[:200]
+    return APIConnectionError(
+        f"rate limiter database {what} ({detail}); the request was not sent", sent=False
+    )
+
+
+class _Statements:
+    """The limiter's SQL, built once. The schema is a quoted identifier and the knobs are
+    validated floats inlined as literals; every value from outside is a bind parameter."""
+
+    def __init__(self, limiter: PostgresRateLimiter) -> None:
+        s = limiter._schema
+        f = repr  # floats: repr round-trips and is a valid SQL numeric literal
+        now = "(SELECT extract(epoch FROM clock_timestamp())::float8 AS t) AS n"
+        el = "greatest(0.0, n.t - r.decreased_at)"
+        top = f"(coalesce(r.configured, r.limit_rpm) * {f(1 - limiter.headroom)})"
+        eff = (
+            f"greatest({f(limiter.min_rate)}, CASE"
+            f" WHEN r.configured IS NOT NULL OR r.limit_rpm IS NOT NULL"
+            f" THEN least({top}, r.rate + {top} * {el} / {f(limiter.recovery)})"
+            f" WHEN r.ceiling IS NULL"
+            f" THEN least({f(limiter.max_rate)},"
+            f" r.rate * power(2.0, least(60.0, {el} / {f(limiter.doubling)})))"
+            f" ELSE least(r.ceiling * (1.0 + {f(limiter.creep)} * {el} / 60.0),"
+            f" r.rate + r.ceiling * {el} / {f(limiter.recovery)})"
+            " END)"
+        )
+        minute = "floor(n.t / 60.0)::bigint"
+        # Requests granted over the last 60 s, from two one-minute counters.
+        granted = (
+            f"(CASE WHEN r.win = {minute}"
+            f" THEN r.prev_count * (1.0 - (n.t / 60.0 - {minute})) + r.win_count"
+            f" WHEN r.win = {minute} - 1 THEN r.win_count * (1.0 - (n.t / 60.0 - {minute}))"
+            " ELSE 0.0 END)"
+        )
+        step = f"(60.0 / {eff})"
+        self.insert = (
+            f"INSERT INTO {s}.rate_limits (key, configured, rate, decreased_at)"  # noqa: S608
+            " VALUES ($1, $2::float8, coalesce($2::float8, $3::float8),"
+            " CASE WHEN $2::float8 IS NULL THEN extract(epoch FROM clock_timestamp()) ELSE 0 END)"
+            " ON CONFLICT (key) DO UPDATE SET"
+            " configured = coalesce(EXCLUDED.configured, rate_limits.configured),"
+            " updated_at = now()"
+            " WHERE EXCLUDED.configured IS NOT NULL"
+            " AND EXCLUDED.configured IS DISTINCT FROM rate_limits.configured"
+        )
+        self.acquire = (
+            f"UPDATE {s}.rate_limits AS r SET"  # noqa: S608
+            f" tat = greatest(r.tat, n.t, r.paused_until) + {step},"
+            f" win = {minute},"
+            f" win_count = CASE WHEN r.win = {minute} THEN r.win_count + 1 ELSE 1 END,"
+            f" prev_count = CASE WHEN r.win = {minute} THEN r.prev_count"
+            f" WHEN r.win = {minute} - 1 THEN r.win_count ELSE 0 END"
+            f" FROM {now} WHERE r.key = $1"
+            # RETURNING sees the new tat; the rate inputs are unchanged by this statement.
+            f" RETURNING greatest(n.t, r.paused_until, r.tat - {f(limiter.burst)} * {step}) AS at,"
+            f" greatest(n.t, r.paused_until, r.tat - {f(limiter.burst)} * {step}) - n.t AS wait"
+        )
+        decreasing = f"(n.t - r.limited_at >= {f(limiter.cooldown)})"  # once per cooldown
+        learning = "(r.configured IS NULL AND r.limit_rpm IS NULL)"
+        # Learning: the first 429 (or one a minute after the last estimate) sets the ceiling to
+        # the slots granted in the last minute, less the headroom; later ones only lower it.
+        estimate = (
+            f"least(coalesce(r.ceiling * (1.0 + {f(limiter.creep)} * {el} / 60.0),"
+            f" 'Infinity'::float8), {eff},"
+            f" greatest({f(limiter.min_rate)}, {granted} * {f(1 - limiter.headroom)}))"
+        )
+        new_ceiling = (
+            f"CASE WHEN NOT {learning} OR NOT {decreasing} THEN r.ceiling"
+            f" WHEN r.ceiling IS NULL OR n.t - r.learned_at >= 60.0 THEN {estimate}"
+            " ELSE r.ceiling END"
+        )
+        self.rate_limited = (
+            f"UPDATE {s}.rate_limits AS r SET"  # noqa: S608
+            " paused_until = CASE WHEN $2::float8 IS NULL THEN r.paused_until"
+            " ELSE greatest(r.paused_until, n.t + $2::float8) END,"
+            f" ceiling = {new_ceiling},"
+            f" learned_at = CASE WHEN {learning} AND {decreasing}"
+            " AND (r.ceiling IS NULL OR n.t - r.learned_at >= 60.0) THEN n.t"
+            " ELSE r.learned_at END,"
+            f" rate = CASE WHEN NOT {decreasing} THEN r.rate"
+            f" WHEN {learning} THEN greatest({f(limiter.min_rate)},"
+            f" {f(limiter.decrease)} * coalesce({new_ceiling}, {eff}))"
+            f" ELSE greatest({f(limiter.min_rate)}, {f(limiter.decrease)} * {eff}) END,"
+            f" decreased_at = CASE WHEN {decreasing} THEN n.t ELSE r.decreased_at END,"
+            f" limited_at = CASE WHEN {decreasing} THEN n.t ELSE r.limited_at END,"
+            " updated_at = now()"
+            f" FROM {now} WHERE r.key = $1"
+        )
+        # A new limit from the headers: a learning fleet runs at it at once (nothing to recover).
+        self.quota = (
+            f"UPDATE {s}.rate_limits AS r SET limit_rpm = $2::float8,"  # noqa: S608
+            " rate = CASE WHEN r.configured IS NULL THEN $2::float8 ELSE r.rate END,"
+            " decreased_at = CASE WHEN r.configured IS NULL THEN 0 ELSE r.decreased_at END,"
+            " updated_at = now()"
+            f" FROM {now} WHERE r.key = $1 AND r.limit_rpm IS DISTINCT FROM $2::float8"
+        )
+        self.state = (
+            f"SELECT {eff} AS rate, r.configured, r.limit_rpm, r.ceiling,"  # noqa: S608
+            f" r.paused_until - n.t AS paused_for FROM {s}.rate_limits AS r, {now}"
+            " WHERE r.key = $1"
+        )
+        self.reset = (
+            f"UPDATE {s}.rate_limits AS r SET limit_rpm = NULL, ceiling = NULL, learned_at = 0,"  # noqa: S608
+            " rate = coalesce(r.configured, $2::float8),"
+            " decreased_at = CASE WHEN r.configured IS NULL THEN n.t ELSE 0 END,"
+            " tat = 0, paused_until = 0, updated_at = now()"
+            f" FROM {now} WHERE r.key = $1"
+        )
