@@ -15,7 +15,8 @@ from aiohttp import web
 
 from talkover_async import AsyncTalkover
 
-pytest_plugins = ["tests.canary", "pytester"]  # the secret canary runs around every test
+# the secret canary runs around every test; tests.postgres: the PostgreSQL fixtures
+pytest_plugins = ["tests.canary", "pytester", "tests.postgres"]
 
 if os.environ.get("TALKOVER_TEST_UVLOOP") == "1":  # CI's uvloop job: every async test on uvloop
     import uvloop

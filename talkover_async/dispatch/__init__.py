@@ -35,6 +35,7 @@ with 429 / never connected before a deadline hit) is known not to have been sent
 
 from __future__ import annotations
 
+from .breaker import CircuitBreaker
 from .ledger import (
     Ledger,
     LedgerDamagedError,
@@ -46,6 +47,8 @@ from .ledger import (
     Taken,
 )
 from .local import LocalLedger, read_results
+from .pg_limiter import PostgresRateLimiter
+from .postgres import LedgerEntry, PostgresLedger
 from .run import Breaker, Dispatch, dispatch
 from .specs import (
     CallSpec,
@@ -58,16 +61,20 @@ from .specs import (
 __all__ = [
     "Breaker",
     "CallSpec",
+    "CircuitBreaker",
     "Dispatch",
     "DispatchResult",
     "DispatchStatus",
     "DispatchSummary",
     "Ledger",
+    "LedgerEntry",
     "LedgerDamagedError",
     "LedgerLockedError",
     "LedgerUnavailableError",
     "LocalLedger",
     "Outcome",
+    "PostgresLedger",
+    "PostgresRateLimiter",
     "RunCounts",
     "RunNotFoundError",
     "Taken",

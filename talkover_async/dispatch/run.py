@@ -50,7 +50,7 @@ class Dispatch:
 
     Built by `dispatch()` / `client.dispatch()`; nothing starts until the first result is
     awaited. `summary` is one object for the whole run, counting this process's results as
-    they come (a progress bar can hold it); `await counts()` asks the ledger for the whole
+    they come (a progress bar can hold it); `await fleet_counts()` asks the ledger for the whole
     run's counts (every worker of a fleet run).
     """
 
@@ -176,7 +176,7 @@ class Dispatch:
                 pass
         return self.summary
 
-    async def counts(self) -> RunCounts | None:
+    async def fleet_counts(self) -> RunCounts | None:
         """The whole run's counts from the ledger (a fleet run: every worker together), or
         None when the ledger does not know them. Poll it while the run goes."""
         return await self.ledger.counts()
@@ -236,6 +236,9 @@ class Dispatch:
                     await ledger.settle(result)
                     if breaker is not None:
                         breaker.record(result)
+                    if (task := asyncio.current_task()) is not None and task.cancelling():
+                        self.summary.add(result)  # cancelled while the outcome was written
+                        raise asyncio.CancelledError
                 self.summary.add(result)
                 await queue.put(result)
         except Exception as exc:
