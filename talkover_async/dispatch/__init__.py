@@ -12,16 +12,21 @@ async with AsyncTalkover(rate_limit=1000) as client:
 
 - One `DispatchResult` per spec, in completion order: `placed` (with the call the API
   returned), `failed` (with the typed error and `maybe_placed`), `skipped` (placed or maybe
-  placed by an earlier run, or a duplicate key in this one) or `cancelled`.
+  placed by an earlier run, or a duplicate key in this one), `cancelled` or `not_attempted`.
 - Never places a call twice: it uses only the client's safe retries (a call is retried only
   when the request provably never reached the server, or on 429) and never retries itself.
 - Back-pressure: `concurrency` workers each take one spec at a time, and results wait in a
   queue of the same size, so at most about `2 * concurrency` specs are read ahead of what
   has been sent and consumed. The client's `rate_limit` / `max_in_flight` pace the sends.
-- Resumable: with `results_path` every spec gets a JSON line when it starts and one when it
-  ends (flushed at once). `resume=True` reads the file back and skips every key that was
-  placed, may have been placed, or was started without an outcome (the process died); it
-  re-dispatches only keys that certainly were not placed.
+- A ledger holds "never twice" (`ledger.py`): each spec is claimed durably before its request
+  is built and settled after (placed / certainly not placed / maybe placed); a claim with no
+  outcome reads as maybe placed. `LocalLedger` is the default: the `results_path` file
+  (JSON Lines, locked for the run, claims fsynced). `resume=True` reads it back and skips
+  every key placed, maybe placed, or started without an outcome; it re-dispatches only keys
+  that certainly were not placed. `PostgresLedger` (`ledger=`) shares one named run between
+  any number of worker processes and machines. See `docs/dispatch.md`.
+- `breaker=` (`CircuitBreaker`): once it trips, nothing more is claimed and every remaining
+  spec is reported `not_attempted` with the breaker's reason.
 - Cancelling the consuming task (Ctrl-C, `task.cancel()`, a timeout) or `aclose()` stops the
   workers; each spec in flight is recorded as `cancelled`, with `maybe_placed` true when its
   request may have left (see `may_have_been_placed`).
