@@ -78,20 +78,24 @@ async def atalkover(
 
 
 def on_pty(
-    *args: str | Path, no_rich: bool = False, timeout: float = 120, columns: int = 120
+    *args: str | Path,
+    no_rich: bool = False,
+    timeout: float = 120,
+    columns: int = 120,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[int, str]:
     """`talkover ARGS` with stdin, stdout and stderr on a pseudo-terminal, as in a terminal
     window; the exit status and everything the terminal received, ANSI codes removed."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    env = clean_env({"TERM": "xterm-256color", "COLUMNS": str(columns)})
-    env.pop("NO_COLOR", None)
+    full_env = clean_env({"TERM": "xterm-256color", "COLUMNS": str(columns), **(env or {})})
+    full_env.pop("NO_COLOR", None)
     proc = subprocess.Popen(
         command(*args, no_rich=no_rich),
         stdin=slave,
         stdout=slave,
         stderr=slave,
-        env=env,
+        env=full_env,
         cwd=ROOT,
         close_fds=True,
     )

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from . import basic, demo, dispatch, fake
 from .embedded import add_api_options
 from .errors import debug_enabled, report
+from .fleet import dsn_secrets
 
 __all__ = ["main"]
 
@@ -51,5 +52,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        return report(exc, debug=debug_enabled(args.debug))
+        secrets = dsn_secrets(getattr(args, "ledger", None))
+        return report(exc, debug=debug_enabled(args.debug), secrets=secrets)
     return status

@@ -22,6 +22,7 @@ from ..redaction import redact_text
 from .contacts import DEFAULT_ENCODING, Contacts, check_encoding, open_contacts, rows_to_specs
 from .embedded import add_api_options, make_client
 from .errors import EXIT_USAGE, CLIError
+from .fleet import check_fleet_args, fleet_dispatch, fleet_status
 from .output import notice, print_json, print_table
 from .progress import Counts, follow, open_progress
 
@@ -47,8 +48,13 @@ def register(sub: Any) -> None:
         description="Place a call for every row of a CSV file (column 'to'; other columns "
         "fill the payload, 'context.<field>' columns the context, 'key' names the row).",
     )
-    cmd.add_argument("contacts", type=Path, help="CSV file with a 'to' column")
-    target = cmd.add_mutually_exclusive_group(required=True)
+    cmd.add_argument(
+        "contacts",
+        type=Path,
+        nargs="?",
+        help="CSV file with a 'to' column (or `status`, with --ledger and --run)",
+    )
+    target = cmd.add_mutually_exclusive_group()
     target.add_argument("--agent", dest="agent_id", help="place the calls from this agent")
     target.add_argument("--campaign", dest="campaign_id", help="queue the calls in a campaign")
     cmd.add_argument(
@@ -58,6 +64,26 @@ def register(sub: Any) -> None:
         help="the CSV's text encoding (default utf-8, with or without a byte-order mark)",
     )
     add_dispatch_options(cmd)
+    fleet = cmd.add_argument_group("a run shared by a fleet of workers (PostgreSQL)")
+    fleet.add_argument(
+        "--ledger",
+        metavar="DSN",
+        help="keep the run in PostgreSQL (postgresql://user@host/db) instead of a local file; "
+        'needs pip install "talkover-async[postgres]"',
+    )
+    fleet.add_argument("--run", metavar="NAME", help="the run's name in the ledger")
+    fleet.add_argument(
+        "--join", action="store_true", help="one more worker on a run already loaded"
+    )
+    fleet.add_argument(
+        "--schema", help="the PostgreSQL schema of the SDK's tables (default: the SDK's own)"
+    )
+    fleet.add_argument(
+        "--rate-key",
+        metavar="KEY",
+        help="with --rate: the shared limit's name (default: the run's); give one key to every "
+        "run of an account to share its limit",
+    )
     cmd.set_defaults(handler=dispatch_cmd)
 
 
@@ -139,8 +165,19 @@ def check_args(args: argparse.Namespace) -> None:
 
 
 async def dispatch_cmd(args: argparse.Namespace) -> int:
-    """Dispatch the CSV and print the summary."""
+    """Dispatch the CSV and print the summary (or work on / show a fleet run)."""
+    status = args.contacts is not None and str(args.contacts) == "status"
+    status = status and not args.contacts.exists()
+    check_fleet_args(args, status=status)
+    if status:
+        return await fleet_status(args)
     check_args(args)
+    if args.ledger is not None and args.join:
+        return await fleet_dispatch(args, None)
+    if args.contacts is None:
+        raise CLIError("give the CSV file to dispatch", EXIT_USAGE)
+    if not (args.agent_id or args.campaign_id):
+        raise CLIError("give --agent ID or --campaign ID", EXIT_USAGE)
     contacts = open_contacts(
         args.contacts,
         agent_id=args.agent_id,
@@ -148,6 +185,8 @@ async def dispatch_cmd(args: argparse.Namespace) -> int:
         is_testing=True if args.testing else None,
         encoding=args.encoding,
     )
+    if args.ledger is not None:
+        return await fleet_dispatch(args, contacts)
     return await run_dispatch(args, contacts)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 
 from ..config import ENV_LOG, ENV_TOKEN
 from ..errors import (
@@ -49,26 +50,28 @@ def _hint(exc: BaseException) -> str:
     return ""
 
 
-def _one_line(text: str) -> str:
-    return " ".join(redact_text(text).split())
+def _one_line(text: str, secrets: Sequence[str] = ()) -> str:
+    return " ".join(redact_text(text, secrets).split())
 
 
-def describe(exc: BaseException) -> str:
-    """The one line printed for `exc` (without the `error: ` prefix)."""
+def describe(exc: BaseException, secrets: Sequence[str] = ()) -> str:
+    """The one line printed for `exc` (without the `error: ` prefix), redacted (tokens,
+    phone numbers and `secrets`, such as a ledger DSN's password)."""
     if isinstance(exc, CLIError):
-        return _one_line(str(exc))
+        return _one_line(str(exc), secrets)
     if isinstance(exc, UnicodeDecodeError):
         return _one_line(
             f"cannot decode the input as {exc.encoding} ({exc.reason} at byte {exc.start}): "
-            "give its encoding with --encoding, e.g. --encoding cp1252"
+            "give its encoding with --encoding, e.g. --encoding cp1252",
+            secrets,
         )
     if isinstance(exc, OSError) and not isinstance(exc, TalkoverError):
         where = f": {exc.filename}" if exc.filename else ""
         reason = exc.strerror or str(exc) or type(exc).__name__
-        return _one_line(f"{reason}{where}")
+        return _one_line(f"{reason}{where}", secrets)
     text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     hint = _hint(exc)
-    return _one_line(f"{text} ({hint})" if hint else text)
+    return _one_line(f"{text} ({hint})" if hint else text, secrets)
 
 
 def debug_enabled(flag: bool) -> bool:
@@ -76,17 +79,17 @@ def debug_enabled(flag: bool) -> bool:
     return flag or os.environ.get(ENV_LOG, "").strip().lower() == "debug"
 
 
-def report(exc: BaseException, *, debug: bool) -> int:
+def report(exc: BaseException, *, debug: bool, secrets: Sequence[str] = ()) -> int:
     """Print `exc` as one line on stderr (and its traceback when debugging); the exit status."""
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     if isinstance(exc, CLIError):
-        print(f"error: {describe(exc)}", file=sys.stderr)
+        print(f"error: {describe(exc, secrets)}", file=sys.stderr)
         return exc.status
     if isinstance(exc, TalkoverError | OSError | ValueError):
-        print(f"error: {describe(exc)}", file=sys.stderr)
+        print(f"error: {describe(exc, secrets)}", file=sys.stderr)
         return EXIT_FAILURE
-    line = f"error: unexpected {describe(exc)}"
+    line = f"error: unexpected {describe(exc, secrets)}"
     if not debug:
         line += f" (rerun with --debug or {ENV_LOG}=debug for the traceback)"
     print(line, file=sys.stderr)

@@ -29,6 +29,8 @@ class Counts:
     placed: int
     failed: int
     rate: float
+    #: Rows in the whole run when the source knows it (a fleet run can grow as CSVs load).
+    total: int | None = None
 
 
 class ProgressView(Protocol):
@@ -67,6 +69,8 @@ class _PlainLines:
         if counts == self._last:
             return
         self._last = counts
+        if counts.total is not None:
+            self.total = counts.total
         percent = 100 * counts.done // self.total if self.total else 100
         print(
             f"{self.label} {counts.done}/{self.total} ({percent}%): {counts.placed} placed, "
@@ -95,6 +99,7 @@ class _RichBar:
             p.TextColumn("{task.fields[rate]:.0f} calls/s"),
             p.TimeElapsedColumn(),
         )
+        self._total = total
         self._progress = p.Progress(*columns, console=Console(stderr=True), transient=False)
         self._task = self._progress.add_task(label, total=total, placed=0, failed=0, rate=0.0)
         self._progress.start()
@@ -102,6 +107,7 @@ class _RichBar:
     def show(self, counts: Counts) -> None:
         self._progress.update(
             self._task,
+            total=counts.total if counts.total is not None else self._total,
             completed=counts.done,
             placed=counts.placed,
             failed=counts.failed,
