@@ -151,6 +151,31 @@ async def test_status_lists_maybe_placed_numbers_masked(
     assert "+14155550007" not in table
 
 
+async def test_resume_requeues_rows_certainly_not_placed(
+    tmp_path: Path, postgres_dsn: str, pg_schema: str
+) -> None:
+    contacts = write_contacts(tmp_path / "c.csv", 12)
+    fake = FakeTalkover.demo(token=TOKEN)
+    fleet = fleet_args(postgres_dsn, pg_schema, "retried")
+    async with serve_fake(fake) as base_url:
+        args = ["dispatch", str(contacts), "--agent", "demo", *fleet, "--base-url", base_url, "--json"]
+        # A wrong token: every row fails with a 401 (certainly not placed).
+        status, out, err = await atalkover(
+            *args, "--stop-after", "0", env={"TALKOVER_API_TOKEN": "talq_test_wrong_0123456789"}
+        )
+        assert status == 1, err
+        assert json.loads(out)["fleet"]["failed"] == 12
+        # Without --resume the failed rows stay failed; with it they go again.
+        status, out, err = await atalkover(*args, env={"TALKOVER_API_TOKEN": TOKEN})
+        assert json.loads(out)["worker"]["placed"] == 0
+        status, out, err = await atalkover(*args, "--resume", env={"TALKOVER_API_TOKEN": TOKEN})
+    assert status == 0, err
+    assert "12 row(s) that certainly were not placed go again" in err
+    summary = json.loads(out)
+    assert summary["worker"]["placed"] == 12 and summary["fleet"]["placed"] == 12
+    assert set(fake.journal.numbers_dialled().values()) == {1}
+
+
 async def test_join_an_unknown_run(postgres_dsn: str, pg_schema: str) -> None:
     status, _, err = await atalkover("dispatch", *fleet_args(postgres_dsn, pg_schema, "nope"), "--join")
     assert status == 1

@@ -147,7 +147,7 @@ def check_args(args: argparse.Namespace) -> None:
     if args.concurrency < 1:
         raise CLIError("--concurrency must be at least 1", EXIT_USAGE)
     out: Path | None = args.out
-    if args.resume and out is None:
+    if args.resume and out is None and getattr(args, "ledger", None) is None:
         raise CLIError("--resume needs --out (the results file to continue)", EXIT_USAGE)
     if out is None:
         return
