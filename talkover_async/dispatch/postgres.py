@@ -425,6 +425,9 @@ class PostgresLedger:
             token = uuid.uuid4()
             row = await _finish_despite_cancel(self._claim(token))
             if row is None:
+                if await self._pending_left():  # rows other workers were locking just then
+                    await asyncio.sleep(0.05)
+                    continue
                 return None
             key, body = row
             try:
@@ -452,6 +455,17 @@ class PostgresLedger:
             return (row[0], row[1]) if row is not None else None
 
         return await self._retry("claiming a spec", op)
+
+    async def _pending_left(self) -> bool:
+        async def query(conn: Any) -> bool:
+            found = await conn.fetchval(
+                f'SELECT 1 FROM "{self.schema}".dispatch_specs '  # noqa: S608 - checked name
+                "WHERE run = $1 AND state = 'pending' LIMIT 1",
+                self.run,
+            )
+            return found is not None
+
+        return await self._retry("looking for pending specs", query)
 
     async def settle(self, result: DispatchResult) -> None:
         """Record the outcome; a cancelled spec that was never sent goes back to pending."""
