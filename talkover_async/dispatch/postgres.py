@@ -425,6 +425,8 @@ class PostgresLedger:
             token = uuid.uuid4()
             row = await _finish_despite_cancel(self._claim(token))
             if row is None:
+                if (task := asyncio.current_task()) is not None and task.cancelling():
+                    raise asyncio.CancelledError  # cancelled while claiming, nothing claimed
                 if await self._pending_left():  # rows other workers were locking just then
                     await asyncio.sleep(0.05)
                     continue
@@ -437,7 +439,9 @@ class PostgresLedger:
                 bad = CallSpec(agent_id="?", to="?", key=key)
                 await self._settle_as(bad, "failed", None, {"key": key, "error": str(exc)})
                 continue
-            self._tokens[spec.key] = token
+            if spec.key != key:  # the row's key is the one the claim is under
+                spec = attrs.evolve(spec, key=key)
+            self._tokens[key] = token
             return Taken(spec=spec, claimed=True)
         return None  # a stopping worker leaves the pending specs to the others
 
