@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import subprocess
 import sys
-import uuid
-from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pytest
@@ -29,25 +27,13 @@ TOKEN = "talq_test_pg_limiter"
 
 
 @pytest.fixture
-def dsn(request: pytest.FixtureRequest) -> str:
-    """The project's PostgreSQL fixture when present, else the local server's database."""
-    try:
-        return str(request.getfixturevalue("postgres_dsn"))
-    except pytest.FixtureLookupError:
-        return os.environ.get(
-            "TALKOVER_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
-        )
+def dsn(postgres_dsn: str) -> str:
+    return postgres_dsn
 
 
 @pytest.fixture
-async def schema(dsn: str) -> AsyncIterator[str]:
-    name = f"test_limiter_{uuid.uuid4().hex[:10]}"
-    yield name
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-    finally:
-        await conn.close()
+def schema(pg_schema: str) -> str:
+    return pg_schema
 
 
 def limiter(dsn: str, schema: str, **kw: object) -> PostgresRateLimiter:
@@ -267,6 +253,18 @@ async def test_survives_its_connections_being_killed(dsn: str, schema: str) -> N
         assert killed >= 1
         for _ in range(5):  # the pool reconnects; the bounded retry hides the blip
             await item.reserve()
+
+
+async def test_waits_through_a_database_restart(pg_cluster: Any) -> None:
+    item = PostgresRateLimiter(pg_cluster.dsn, rate=60_000, unavailable_timeout=60.0)
+    async with item:
+        await item.reserve()
+        restart = asyncio.create_task(asyncio.to_thread(pg_cluster.restart, 1.0, "immediate"))
+        await asyncio.sleep(0.3)  # the server is going down or down now
+        for _ in range(10):  # each waits for the server (bounded), none fails
+            await item.acquire()
+        await restart
+        await item.acquire()
 
 
 def test_options_are_validated() -> None:

@@ -14,9 +14,10 @@ How it works:
 
 - **One round trip per request.** `acquire()` runs a single `UPDATE ... RETURNING`: a GCRA
   reservation (a "theoretical arrival time" moved on by one interval per request, on the
-  database's clock, so the hosts' clocks do not matter) that returns how long to wait. Waiters
-  are served in order of their reservation; a cancelled `acquire` leaves its slot unused (the
-  fleet goes slightly slower, never faster).
+  database's clock, so the hosts' clocks do not matter) that returns how long to wait. The
+  requests of one process queue locally and only the head holds a reservation, so a new pause
+  or rate reaches every process within one slot. A cancelled `acquire` leaves its slot unused
+  (the fleet goes slightly slower, never faster).
 - **A 429 slows every worker.** `on_rate_limited(retry_after)` writes a shared "paused until"
   and a lower shared rate in a background task (never on the request path). Every later
   `acquire`, in every process, waits for the pause; the process that saw the 429 also pauses
@@ -90,7 +91,26 @@ def _db_errors() -> tuple[type[BaseException], ...]:
         asyncpg.InterfaceError,  # connection closed under us
         asyncpg.OperatorInterventionError,  # shutting down, starting up
         asyncpg.InsufficientResourcesError,  # too many connections
+        asyncpg.InternalClientError,  # a connection left in a bad state
     )
+
+
+async def _query(pool: Any, method: str, sql: str, *args: Any) -> Any:
+    """One statement on a pooled connection; a connection in doubt is closed, not reused.
+
+    After an error that did not come from the server (the connection was killed, a timeout,
+    a cancel) asyncpg may leave the connection in a state where the next statement fails
+    ("another operation is in progress"): terminating it makes the pool open a fresh one.
+    """
+    conn = await pool.acquire()
+    try:
+        return await getattr(conn, method)(sql, *args)
+    except BaseException as exc:
+        if not isinstance(exc, _asyncpg().PostgresError) or isinstance(exc, _db_errors()):
+            conn.terminate()
+        raise
+    finally:
+        await pool.release(conn)
 
 
 async def _no_reset(conn: Any) -> None:
@@ -205,6 +225,7 @@ class PostgresRateLimiter:
         self._migrate = migrate
         self._ready = False
         self._setup_lock: asyncio.Lock | None = None
+        self._queue: asyncio.Lock | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._local_pause_until = 0.0  # time.monotonic() of this process's own 429 pause
         self._pauses = 0
@@ -269,23 +290,34 @@ class PostgresRateLimiter:
     async def _insert_row(self) -> None:
         pool = self._pool
         assert pool is not None
-        await pool.execute(self._sql.insert, self.key, self.configured_rate, self.initial_rate)
+        await _query(
+            pool, "execute", self._sql.insert, self.key, self.configured_rate, self.initial_rate
+        )
 
     # --- the RateLimiter protocol ---------------------------------------------------------
     async def acquire(self) -> None:
-        """Reserve the fleet's next slot (one round trip) and wait for it."""
-        while True:
-            pauses = self._pauses
-            wait = await self.reserve()
-            local = self._local_pause_until - time.monotonic()
-            wait = max(wait, local)
-            if wait <= 0:
-                return
-            self.waited += wait
-            await asyncio.sleep(wait)
-            if pauses == self._pauses:
-                return
-            # This process saw a 429 while we waited: queue again behind the new pause.
+        """Reserve the fleet's next slot (one round trip) and wait for it.
+
+        The requests of one process queue here, first come first served, and only the head
+        of the queue holds a reservation in the database. So a process never holds more than
+        one future slot: a new pause or a new rate reaches every process within one slot, not
+        after the reservations its waiters made at the old rate. (A process then sends at most
+        one request per database round trip, about a thousand a second on a local network.)
+        """
+        if self._queue is None:
+            self._queue = asyncio.Lock()
+        async with self._queue:
+            while True:
+                pauses = self._pauses
+                wait = await self.reserve()
+                wait = max(wait, self._local_pause_until - time.monotonic())
+                if wait <= 0:
+                    return
+                self.waited += wait
+                await asyncio.sleep(wait)
+                if pauses == self._pauses:
+                    return
+                # This process saw a 429 while we waited: queue again behind the new pause.
 
     async def reserve(self) -> float:
         """Take the fleet's next slot; the seconds to wait before using it."""
@@ -302,10 +334,10 @@ class PostgresRateLimiter:
         pool = self._pool
         if pool is None:
             raise ConfigurationError("this PostgresRateLimiter is closed")
-        row = await pool.fetchrow(self._sql.acquire, self.key)
+        row = await _query(pool, "fetchrow", self._sql.acquire, self.key)
         if row is None:  # the row is gone (table truncated): make it again
             await self._insert_row()
-            row = await pool.fetchrow(self._sql.acquire, self.key)
+            row = await _query(pool, "fetchrow", self._sql.acquire, self.key)
         if row is None:
             raise ConfigurationError(f"no rate limit row for key {self.key!r}")
         return float(row["at"]), max(0.0, float(row["wait"]))
@@ -339,7 +371,7 @@ class PostgresRateLimiter:
             await self.setup()
         pool = self._pool
         assert pool is not None
-        row = await pool.fetchrow(self._sql.state, self.key)
+        row = await _query(pool, "fetchrow", self._sql.state, self.key)
         if row is None:
             raise ConfigurationError(f"no rate limit row for key {self.key!r}")
         return LimiterState(
@@ -357,7 +389,7 @@ class PostgresRateLimiter:
             await self.setup()
         pool = self._pool
         assert pool is not None
-        await pool.execute(self._sql.reset, self.key, self.initial_rate)
+        await _query(pool, "execute", self._sql.reset, self.key, self.initial_rate)
         self._local_pause_until = 0.0
         self._known_limit = None
 
@@ -379,7 +411,7 @@ class PostgresRateLimiter:
             if pool is None:
                 return
             try:
-                await pool.execute(sql, *args)
+                await _query(pool, "execute", sql, *args)
                 return
             except errors as exc:
                 if attempt == 3:
