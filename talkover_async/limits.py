@@ -5,9 +5,10 @@ Talkover plans allow 100 or 1,000 requests a minute. A client built with
 its rate when the server answers 429 anyway (and pauses for the `Retry-After` it sent), then
 climbs back linearly while requests succeed. Every `Retry-After` the limiter is given is capped
 by the client's `max_retry_after` (the cap of the retry layer too): `86400`, `1e308` or a date in
-year 9999 pause it for the cap only, and a negative, NaN or unparseable value does not pause it. `max_in_flight=` bounds concurrent requests and
-`retry_budget=` (`RetryBudget`) caps retries at a share of recent traffic, so a failing backend
-is not hammered by every request retrying at once.
+year 9999 pause it for the cap only, and a negative, NaN or unparseable value does not pause it.
+`max_in_flight=` bounds concurrent requests and `retry_budget=` (`RetryBudget`) caps retries at
+a share of recent traffic, so a failing backend is not hammered by every request retrying at
+once.
 
 ## The seam for a fleet-wide limiter
 
