@@ -110,19 +110,10 @@ async def serve(rate: int) -> None:
 
 async def work(args: argparse.Namespace) -> dict[str, Any]:
     from talkover_async import AsyncTalkover
-    from talkover_async.dispatch import CallSpec, DispatchStatus
+    from talkover_async.dispatch import DispatchStatus, PostgresLedger
     from talkover_async.dispatch.pg_limiter import PostgresRateLimiter
 
     deadline = time.monotonic() + args.duration
-
-    async def specs():  # type: ignore[no-untyped-def]
-        i = 0
-        while time.monotonic() < deadline:
-            yield CallSpec(
-                agent_id="demo", to=f"+1{4150000000 + args.worker * 10_000_000 + i:010d}"
-            )
-            i += 1
-
     limiter = PostgresRateLimiter(
         args.dsn,
         key=args.key,
@@ -130,6 +121,9 @@ async def work(args: argparse.Namespace) -> dict[str, Any]:
         rate=args.rate or None,
         use_headers=not args.no_headers,
     )
+    # Every worker joins one run in PostgreSQL (loaded by the orchestrator): the ledger hands
+    # each spec to exactly one worker.
+    ledger = PostgresLedger(args.dsn, run=args.key, schema=args.schema)
     counts: dict[str, int] = {}
     longest = 0.0
     client = AsyncTalkover(
@@ -142,9 +136,11 @@ async def work(args: argparse.Namespace) -> dict[str, Any]:
     async with (
         limiter,
         client,
-        client.dispatch(specs(), concurrency=args.concurrency) as run,
+        client.dispatch(None, ledger=ledger, concurrency=args.concurrency) as run,
     ):
         async for result in run:
+            if time.monotonic() > deadline:
+                break
             name = str(result.status.value)
             if result.status is DispatchStatus.FAILED and result.error is not None:
                 name = f"failed:{type(result.error).__name__}"
@@ -191,8 +187,11 @@ def phase(
     fault_after: int | None = None,
 ) -> dict[str, Any]:
     query = f"?fault_after={fault_after}" if fault_after is not None else ""
-    post(f"{url}/__bench/reset{query}")
     key = f"{name}-{uuid.uuid4().hex[:8]}"
+    # One run for the phase, more specs than the fleet can place in `duration`.
+    size = int((rate or 600) * duration / 60 * 1.5) + 100
+    asyncio.run(load_run(dsn, schema, key, size))
+    post(f"{url}/__bench/reset{query}")
     procs = []
     for worker in range(workers):
         cmd = [
@@ -211,7 +210,30 @@ def phase(
             raise RuntimeError(f"worker failed in phase {name}")
         reports.append(json.loads(out.strip().splitlines()[-1]))
     events = [(float(t), int(s)) for t, s in get_json(f"{url}/__bench/stats")["events"]]
-    return {"name": name, "events": events, "reports": reports, "duration": duration}
+    ledger = asyncio.run(run_counts(dsn, schema, key))
+    accepted = sum(1 for _, status in events if 200 <= status < 300)
+    print(
+        f"  {name}: server accepted {accepted} make-calls; the run's ledger: placed"
+        f" {ledger.placed}, failed {ledger.failed}, maybe placed {ledger.maybe_placed},"
+        f" claimed {ledger.claimed}, pending {ledger.pending}",
+        flush=True,
+    )
+    return {"name": name, "events": events, "reports": reports, "ledger": ledger}
+
+
+async def load_run(dsn: str, schema: str, run: str, size: int) -> None:
+    from talkover_async.dispatch import CallSpec, PostgresLedger
+
+    specs = (CallSpec(agent_id="demo", to=f"+1{4150000000 + i:010d}") for i in range(size))
+    async with PostgresLedger(dsn, run=run, schema=schema) as ledger:
+        await ledger.load(specs)
+
+
+async def run_counts(dsn: str, schema: str, run: str) -> Any:
+    from talkover_async.dispatch import PostgresLedger
+
+    async with PostgresLedger(dsn, run=run, schema=schema) as ledger:
+        return await ledger.counts()
 
 
 def figures(result: dict[str, Any], skip: float) -> dict[str, Any]:
