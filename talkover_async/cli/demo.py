@@ -39,7 +39,7 @@ def register(sub: Any) -> None:
 
 async def demo_cmd(args: argparse.Namespace) -> int:
     """`talkover dispatch <sample> --agent demo --fake` with the given options."""
-    args.fake = True
+    args.fake, args.fake_reason = True, "talkover demo"
     args.base_url = None
     args.contacts = sample_path()
     args.agent_id, args.campaign_id = "demo", None

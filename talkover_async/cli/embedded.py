@@ -74,7 +74,7 @@ def make_client(args: argparse.Namespace, **options: Any) -> AsyncTalkover:
     if getattr(args, "fake", False):
         if base_url:
             raise CLIError("--fake and --base-url exclude each other: give one", EXIT_USAGE)
-        return _embedded("--fake given", options)
+        return _embedded(getattr(args, "fake_reason", "--fake given"), options)
     if os.environ.get(ENV_TOKEN):
         return AsyncTalkover(base_url=base_url, **options)
     target = base_url or os.environ.get(ENV_BASE_URL)
