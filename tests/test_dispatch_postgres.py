@@ -245,3 +245,25 @@ async def test_client_dispatch_needs_specs_or_a_ledger() -> None:
     async with AsyncTalkover(TOKEN, transport=MockTransport(MiniApi()), env={}) as client:
         with pytest.raises(InvalidRequestError):
             client.dispatch()
+
+
+async def test_fleet_counts_while_the_run_goes(postgres_dsn: str, pg_schema: str) -> None:
+    api = MiniApi()
+    name = "progress"
+    async with PostgresLedger(postgres_dsn, run=name, schema=pg_schema) as loader:
+        await loader.load(specs(40))
+    seen = []
+    async with client_for(api) as client:
+        run = client.dispatch(
+            ledger=PostgresLedger(postgres_dsn, run=name, schema=pg_schema), concurrency=4
+        )
+        summary = run.summary
+        assert await run.fleet_counts() is None  # not open yet: no connection made
+        async with run:
+            async for _ in run:
+                counts = await run.fleet_counts()
+                assert counts is not None
+                seen.append(counts.done)
+        assert await run.fleet_counts() is None  # closed: no new pool left behind
+    assert run.summary is summary and summary.placed == 40
+    assert seen == sorted(seen) and seen[-1] == 40 and counts.total == 40

@@ -178,7 +178,10 @@ class Dispatch:
 
     async def fleet_counts(self) -> RunCounts | None:
         """The whole run's counts from the ledger (a fleet run: every worker together), or
-        None when the ledger does not know them. Poll it while the run goes."""
+        None when the ledger does not know them or is not open (before the first result,
+        after the end). Poll it while the run goes."""
+        if not self._opened:
+            return None
         return await self.ledger.counts()
 
     # --- workers --------------------------------------------------------------------------
