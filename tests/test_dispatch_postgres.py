@@ -267,3 +267,115 @@ async def test_fleet_counts_while_the_run_goes(postgres_dsn: str, pg_schema: str
         assert await run.fleet_counts() is None  # closed: no new pool left behind
     assert run.summary is summary and summary.placed == 40
     assert seen == sorted(seen) and seen[-1] == 40 and counts.total == 40
+
+
+class _LoseFirstClaimAnswer:
+    """A pool whose connections run the first claim for real, then drop its answer (the
+    commit happened; the worker cannot know): what a database crash at the wrong moment does."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+        self.lost = 0
+
+    def acquire(self, **kw: Any) -> Any:
+        outer = self
+
+        class Holder:
+            async def __aenter__(self) -> Any:
+                self.cm = outer.pool.acquire(**kw)
+                conn = await self.cm.__aenter__()
+                return _Conn(conn, outer)
+
+            async def __aexit__(self, *exc: object) -> None:
+                await self.cm.__aexit__(*exc)
+
+        return Holder()
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    def terminate(self) -> None:
+        self.pool.terminate()
+
+
+class _Conn:
+    def __init__(self, conn: Any, owner: _LoseFirstClaimAnswer) -> None:
+        self.conn = conn
+        self.owner = owner
+
+    async def fetchrow(self, sql: str, *args: Any) -> Any:
+        row = await self.conn.fetchrow(sql, *args)
+        if "SKIP LOCKED" in sql and row is not None and self.owner.lost == 0:
+            self.owner.lost += 1
+            raise ConnectionResetError("connection lost before the answer")
+        return row
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
+
+
+async def test_a_claim_whose_answer_was_lost_is_found_again(
+    postgres_dsn: str, pg_schema: str
+) -> None:
+    api = MiniApi()
+    name = "lost-answer"
+    ledger = PostgresLedger(postgres_dsn, run=name, schema=pg_schema, worker="w")
+    await ledger.load(specs(5))
+    ledger._pool = flaky = _LoseFirstClaimAnswer(ledger._pool)
+    async with client_for(api) as client:
+        results = [r async for r in client.dispatch(ledger=ledger, concurrency=1)]
+    assert flaky.lost == 1
+    assert sorted(r.spec.to for r in results) == [number(i) for i in range(5)]
+    assert api.dialled == Counter({number(i): 1 for i in range(5)})
+    async with PostgresLedger(postgres_dsn, run=name, schema=pg_schema) as status:
+        counts = await status.counts()
+    assert (counts.placed, counts.claimed, counts.pending) == (5, 0, 0)  # none left in doubt
+
+
+async def test_no_session_state_is_left_on_the_connections(
+    postgres_dsn: str, pg_schema: str
+) -> None:
+    api = MiniApi()
+    ledger = PostgresLedger(postgres_dsn, run="pooler", schema=pg_schema, pool_size=1)
+    await ledger.load(specs(10))
+    async with client_for(api) as client:
+        run = client.dispatch(ledger=ledger, concurrency=2)
+        async with run:
+            async for _ in run:
+                pass
+            # the ledger's own connection, after claims, outcomes and counts: what a
+            # transaction-mode pooler would hand to the next client
+            await ledger.connect()
+            async with ledger._pool.acquire() as conn:
+                prepared = await conn.fetchval("SELECT count(*) FROM pg_prepared_statements")
+                advisory = await conn.fetchval(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND pid = pg_backend_pid()"
+                )
+                listening = await conn.fetchval("SELECT count(*) FROM pg_listening_channels()")
+                temp = await conn.fetchval(
+                    "SELECT count(*) FROM pg_class WHERE relpersistence = 't'"
+                )
+            await ledger.close()
+    assert (prepared, advisory, listening, temp) == (0, 0, 0, 0)
+
+
+async def test_a_tripped_breaker_stops_claiming_and_leaves_the_rest_pending(
+    postgres_dsn: str, pg_schema: str
+) -> None:
+    from .test_dispatch_ledger import TripAfter
+
+    api = MiniApi(faults={number(i): "422" for i in range(50)})
+    name = "breaker"
+    ledger = PostgresLedger(postgres_dsn, run=name, schema=pg_schema)
+    async with client_for(api) as client:
+        results = [
+            r
+            async for r in client.dispatch(
+                specs(50), ledger=ledger, concurrency=1, breaker=TripAfter(3)
+            )
+        ]
+    assert len(results) == 3 and sum(api.requests.values()) == 3
+    async with PostgresLedger(postgres_dsn, run=name, schema=pg_schema) as status:
+        counts = await status.counts()
+    assert (counts.failed, counts.pending, counts.claimed) == (3, 47, 0)
