@@ -14,7 +14,8 @@ own schema (`pg_schema`) or run names.
 `throwaway_cluster()` starts a private cluster (initdb + pg_ctl, found on PATH, through
 `pg_config --bindir`, or in Debian's /usr/lib/postgresql/<ver>/bin) on a random free port of
 127.0.0.1, with its socket in its own temporary directory. PostgreSQL refuses to run as root:
-as root the cluster runs as an unprivileged user (`postgres` if it exists, else `nobody`).
+as root the cluster runs as an unprivileged user (`postgres` if it exists, else `nobody`, else
+a `talkover-test` system user created with `useradd`).
 Tests that restart the database use one of these, never the shared server.
 """
 
@@ -73,11 +74,20 @@ def _run_as_user() -> str | None:
     """The unprivileged user to run the server as (None: the current user is not root)."""
     if os.geteuid() != 0:
         return None
-    for name in ("postgres", "nobody"):
+    for name in ("postgres", "nobody", "talkover-test"):
         with contextlib.suppress(KeyError):
             pwd.getpwnam(name)
             return name
-    raise RuntimeError("running as root and no unprivileged user (postgres, nobody) exists")
+    useradd = shutil.which("useradd")
+    if useradd:
+        subprocess.run(  # noqa: S603 - a fixed system tool, a fixed name
+            [useradd, "--system", "--no-create-home", "talkover-test"],
+            check=False, capture_output=True, timeout=30,
+        )  # fmt: skip
+        with contextlib.suppress(KeyError):
+            pwd.getpwnam("talkover-test")
+            return "talkover-test"
+    raise RuntimeError("running as root and no unprivileged user to run PostgreSQL as")
 
 
 @dataclass
