@@ -81,7 +81,9 @@ class Dispatch:
         self._specs = specs
         self.concurrency = concurrency
         self.results_path = Path(results_path) if results_path is not None else None
-        self.ledger: Ledger = ledger or LocalLedger(results_path, resume=resume)
+        self.ledger: Ledger = (
+            ledger if ledger is not None else LocalLedger(results_path, resume=resume)
+        )
         self.breaker = breaker
         self.summary = DispatchSummary()
         self._queue: asyncio.Queue[Any] | None = None
