@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import os
 import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterator, Mapping
@@ -175,6 +174,12 @@ class LocalLedger:
                 f"results file {path} already exists: resume it (resume=True, --resume) or "
                 "choose another path; overwriting it would forget calls that may have been placed"
             )
+        try:
+            import fcntl  # POSIX; the in-memory ledger (no results file) works everywhere
+        except ImportError:  # pragma: no cover - not POSIX
+            raise ConfigurationError(
+                "a results file needs fcntl.flock (a POSIX system); use a PostgresLedger"
+            ) from None
         created = not path.exists()
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
         try:
