@@ -162,14 +162,25 @@ async def test_learns_the_limit_from_429s_alone(dsn: str, schema: str) -> None:
     async with a, b:
         a.on_quota(600, 0)  # ignored: headers turned off
         for _ in range(40):  # 40 slots granted, then the server says "too many"
-            await a.reserve_slot()
-        a.on_rate_limited(None)
+            await (a if _ % 2 else b).reserve_slot()
+        assert (await b.state()).recent == pytest.approx(40)
+        a.on_rate_limited(2.0)
         await settle(a)
         state = await b.state()
         assert state.limit is None
-        assert state.ceiling is not None and 0 < state.ceiling <= 40 * 0.98 + 1e-6
-        # Below the ceiling after the decrease: the fleet slowed down.
-        assert state.rate <= state.ceiling
+        # The accepted count of the last minute, less the 2 % headroom, is the ceiling; with a
+        # Retry-After the fleet goes on at it once paused.
+        assert state.ceiling == pytest.approx(40 * 0.98)
+        assert state.rate == pytest.approx(state.ceiling) and state.paused_for > 1.0
+        assert state.recent == pytest.approx(39)  # the refused request is taken back
+        b.on_rate_limited(None)  # within the cooldown: counted, not acted on twice
+        await settle(b)
+        assert (await a.state()).ceiling == pytest.approx(40 * 0.98)
+        # 38 accepted in the last minute, the limit 39.2 a minute: one more fits, then none
+        # until old requests leave the window (no slot, only a short wait to ask again).
+        granted = [(await a.reserve_slot())[2] for _ in range(3)]
+        assert granted == [True, False, False]
+        assert (await a.reserve_slot())[1] <= 1.0
 
 
 async def test_fake_accepts_every_request_of_a_fleet_sharing_one_limit(

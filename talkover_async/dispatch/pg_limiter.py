@@ -30,10 +30,15 @@ How it works:
   from the `X-RateLimit-Limit` header when responses carry one (`use_headers`; the Talkover API
   does not document it, so it is only a shortcut), otherwise from 429s alone. Learning from
   429s starts at `initial_rate` (the smallest plan, 100/min) and doubles every `doubling`
-  seconds; on the first 429 the fleet takes the number of requests it was granted in the last
-  minute (the server just said that is its limit) as the ceiling, minus the headroom, holds it
-  for a minute while the server's window drains, then keeps it, lowering it on later 429s and
-  letting it creep up by `creep` per minute so a raised plan is found.
+  seconds. The row counts the requests the fleet got accepted (granted slots less the 429s
+  reported, in 10-second buckets); at a 429 the server has just said the fleet reached its
+  limit, so the accepted count of the last minute, less the headroom, becomes the ceiling
+  (never above the one known so far). With a `Retry-After` the fleet pauses and goes on at the
+  ceiling; without one it halves and recovers. A learned ceiling is also a count: while the
+  fleet's accepted requests of the last 60 s reach it, no slot is granted (waiters ask again
+  every `window_poll` seconds), so after the first overshoot requests go only as fast as old
+  ones leave the server's window. After `probe_after` seconds (120) without a
+  429 the ceiling creeps up by `creep` (2 %) a minute, so a raised plan is found.
 - **Transaction-mode poolers** (PgBouncer): every statement is one autocommit statement, no
   prepared-statement cache (`statement_cache_size=0`), no session state (no `SET`, `LISTEN`
   or session advisory locks).
@@ -132,6 +137,7 @@ class LimiterState:
     limit: float | None  #: from X-RateLimit-Limit
     ceiling: float | None  #: learned from 429s
     paused_for: float  #: seconds until the shared pause ends (0: not paused)
+    recent: float = 0.0  #: requests accepted over the last minute (granted less 429s)
 
 
 class PostgresRateLimiter:
@@ -159,7 +165,9 @@ class PostgresRateLimiter:
         min_rate: float = 1.0,
         max_rate: float = 100_000.0,
         doubling: float = 10.0,
-        creep: float = 0.05,
+        creep: float = 0.02,
+        probe_after: float = 120.0,
+        window_poll: float = 1.0,
         use_headers: bool = True,
         max_pause: float = 3600.0,
         unavailable_timeout: float = 30.0,
@@ -191,6 +199,8 @@ class PostgresRateLimiter:
             "decrease": 0 < decrease < 1,
             "cooldown": 0 <= cooldown < math.inf,
             "creep": 0 <= creep < 10,
+            "probe_after": 0 <= probe_after < math.inf,
+            "window_poll": 0 < window_poll <= 10,
             "max_pause": 0 <= max_pause < math.inf,
             "unavailable_timeout": 0 <= unavailable_timeout < math.inf,
             "burst": burst >= 1,
@@ -218,6 +228,8 @@ class PostgresRateLimiter:
         self.max_rate = float(max_rate)
         self.doubling = float(doubling)
         self.creep = float(creep)
+        self.probe_after = float(probe_after)
+        self.window_poll = float(window_poll)
         self.use_headers = use_headers
         self.max_pause = float(max_pause)
         self.unavailable_timeout = float(unavailable_timeout)
@@ -309,28 +321,35 @@ class PostgresRateLimiter:
         async with self._queue:
             while True:
                 pauses = self._pauses
-                wait = await self.reserve()
+                _at, wait, granted = await self.reserve_slot()
                 wait = max(wait, self._local_pause_until - time.monotonic())
-                if wait <= 0:
+                if granted and wait <= 0:
                     return
                 self.waited += wait
                 await asyncio.sleep(wait)
-                if pauses == self._pauses:
+                if granted and pauses == self._pauses:
                     return
-                # This process saw a 429 while we waited: queue again behind the new pause.
+                # Not granted (the learned limit is reached), or this process saw a 429 while
+                # we waited: ask again.
 
     async def reserve(self) -> float:
         """Take the fleet's next slot; the seconds to wait before using it."""
-        return (await self.reserve_slot())[1]
+        while True:
+            _at, wait, granted = await self.reserve_slot()
+            if granted:
+                return wait
+            await asyncio.sleep(wait)
 
-    async def reserve_slot(self) -> tuple[float, float]:
-        """Take the fleet's next slot: (its time on the database clock, seconds to wait)."""
+    async def reserve_slot(self) -> tuple[float, float, bool]:
+        """Ask for the fleet's next slot: (its time on the database clock, seconds to wait,
+        granted). Not granted while a learned per-minute limit is reached: wait, then ask again.
+        """
         if not self._ready:
             await self.setup()
-        slot: tuple[float, float] = await self._with_retry(self._reserve_once)
+        slot: tuple[float, float, bool] = await self._with_retry(self._reserve_once)
         return slot
 
-    async def _reserve_once(self) -> tuple[float, float]:
+    async def _reserve_once(self) -> tuple[float, float, bool]:
         pool = self._pool
         if pool is None:
             raise ConfigurationError("this PostgresRateLimiter is closed")
@@ -340,7 +359,7 @@ class PostgresRateLimiter:
             row = await _query(pool, "fetchrow", self._sql.acquire, self.key)
         if row is None:
             raise ConfigurationError(f"no rate limit row for key {self.key!r}")
-        return float(row["at"]), max(0.0, float(row["wait"]))
+        return float(row["at"]), max(0.0, float(row["wait"])), bool(row["granted"])
 
     def on_rate_limited(self, retry_after: float | None) -> None:
         """A 429: pause this process now, and the fleet through the database (in the background)."""
@@ -381,6 +400,7 @@ class PostgresRateLimiter:
             limit=row["limit_rpm"],
             ceiling=row["ceiling"],
             paused_for=max(0.0, float(row["paused_for"])),
+            recent=float(row["recent"]),
         )
 
     async def reset(self) -> None:
@@ -453,7 +473,17 @@ def _unavailable(what: str, exc: BaseException) -> APIConnectionError:
 
 class _Statements:
     """The limiter's SQL, built once. The schema is a quoted identifier and the knobs are
-    validated floats inlined as literals; every value from outside is a bind parameter."""
+    validated floats inlined as literals; every value from outside is a bind parameter.
+
+    Columns of `<schema>.rate_limits` (one row per key; times are the database's epoch
+    seconds, rates requests per minute): `configured` (set by a client, NULL: learn),
+    `limit_rpm` (from `X-RateLimit-Limit`), `ceiling` (learned from 429s), `rate` (right after
+    the last decrease, at `decreased_at`), `limited_at` (the last 429 acted on), `tat` (the
+    GCRA's theoretical arrival time: when the next slot is free), `paused_until`, and
+    `granted_at` (when the last slot was granted: tells `RETURNING` whether this one was),
+    `buckets`: the requests granted minus the 429s reported, in seven 10-second buckets, the
+    last one being bucket number `bucket_at` (epoch seconds / 10).
+    """
 
     def __init__(self, limiter: PostgresRateLimiter) -> None:
         s = limiter._schema
@@ -461,6 +491,11 @@ class _Statements:
         now = "(SELECT extract(epoch FROM clock_timestamp())::float8 AS t) AS n"
         el = "greatest(0.0, n.t - r.decreased_at)"
         top = f"(coalesce(r.configured, r.limit_rpm) * {f(1 - limiter.headroom)})"
+        # A learned ceiling creeps up once no 429 was seen for `probe_after` seconds.
+        creeping = (
+            f"(r.ceiling * (1.0 + {f(limiter.creep)}"
+            f" * greatest(0.0, n.t - r.limited_at - {f(limiter.probe_after)}) / 60.0))"
+        )
         eff = (
             f"greatest({f(limiter.min_rate)}, CASE"
             f" WHEN r.configured IS NOT NULL OR r.limit_rpm IS NOT NULL"
@@ -468,17 +503,20 @@ class _Statements:
             f" WHEN r.ceiling IS NULL"
             f" THEN least({f(limiter.max_rate)},"
             f" r.rate * power(2.0, least(60.0, {el} / {f(limiter.doubling)})))"
-            f" ELSE least(r.ceiling * (1.0 + {f(limiter.creep)} * {el} / 60.0),"
-            f" r.rate + r.ceiling * {el} / {f(limiter.recovery)})"
+            f" ELSE least({creeping}, r.rate + r.ceiling * {el} / {f(limiter.recovery)})"
             " END)"
         )
-        minute = "floor(n.t / 60.0)::bigint"
-        # Requests granted over the last 60 s, from two one-minute counters.
-        granted = (
-            f"(CASE WHEN r.win = {minute}"
-            f" THEN r.prev_count * (1.0 - (n.t / 60.0 - {minute})) + r.win_count"
-            f" WHEN r.win = {minute} - 1 THEN r.win_count * (1.0 - (n.t / 60.0 - {minute}))"
-            " ELSE 0.0 END)"
+        bucket = "floor(n.t / 10.0)::bigint"
+        shift = f"least(7, greatest(0, {bucket} - r.bucket_at))::int"
+        shifted = (
+            f"(CASE WHEN {shift} >= 7 THEN '{{0,0,0,0,0,0,0}}'::bigint[]"
+            f" WHEN {shift} = 0 THEN r.buckets"
+            f" ELSE r.buckets[({shift} + 1):7] || array_fill(0::bigint, ARRAY[{shift}]) END)"
+        )
+        # Accepted requests over the last 60 s: six whole buckets and part of the oldest.
+        recent = (
+            f"greatest(0.0, (SELECT coalesce(sum(x), 0) FROM unnest({shifted}[2:7]) AS x)"  # noqa: S608
+            f" + {shifted}[1] * (1.0 - (n.t / 10.0 - {bucket})))::float8"
         )
         step = f"(60.0 / {eff})"
         self.insert = (
@@ -491,46 +529,52 @@ class _Statements:
             " WHERE EXCLUDED.configured IS NOT NULL"
             " AND EXCLUDED.configured IS DISTINCT FROM rate_limits.configured"
         )
+        learning = "(r.configured IS NULL AND r.limit_rpm IS NULL)"
+        # A learned limit is a count per minute: while the fleet's accepted requests of the
+        # last 60 s already reach it, no slot is granted (the server's window is full: after
+        # an overshoot, this lets requests go only as fast as old ones leave the window).
+        full = f"({learning} AND r.ceiling IS NOT NULL AND {recent} + 1.0 > {eff})"
         self.acquire = (
             f"UPDATE {s}.rate_limits AS r SET"  # noqa: S608
-            f" tat = greatest(r.tat, n.t, r.paused_until) + {step},"
-            f" win = {minute},"
-            f" win_count = CASE WHEN r.win = {minute} THEN r.win_count + 1 ELSE 1 END,"
-            f" prev_count = CASE WHEN r.win = {minute} THEN r.prev_count"
-            f" WHEN r.win = {minute} - 1 THEN r.win_count ELSE 0 END"
+            f" tat = CASE WHEN {full} THEN r.tat"
+            f" ELSE greatest(r.tat, n.t, r.paused_until) + {step} END,"
+            f" granted_at = CASE WHEN {full} THEN r.granted_at ELSE n.t END,"
+            f" buckets = CASE WHEN {full} THEN {shifted}"
+            f" ELSE {shifted}[1:6] || ({shifted}[7] + 1) END,"
+            f" bucket_at = {bucket}"
             f" FROM {now} WHERE r.key = $1"
-            # RETURNING sees the new tat; the rate inputs are unchanged by this statement.
-            f" RETURNING greatest(n.t, r.paused_until, r.tat - {f(limiter.burst)} * {step}) AS at,"
-            f" greatest(n.t, r.paused_until, r.tat - {f(limiter.burst)} * {step}) - n.t AS wait"
+            # RETURNING sees the new row; the rate inputs are unchanged by this statement.
+            f" RETURNING r.granted_at = n.t AS granted,"
+            f" greatest(n.t, r.paused_until, r.tat - {f(limiter.burst)} * {step}) AS at,"
+            f" CASE WHEN r.granted_at = n.t"
+            f" THEN greatest(n.t, r.paused_until, r.tat - {f(limiter.burst)} * {step}) - n.t"
+            f" ELSE least({f(limiter.window_poll)}, 10.0 - (n.t - 10.0 * {bucket})) END AS wait"
         )
         decreasing = f"(n.t - r.limited_at >= {f(limiter.cooldown)})"  # once per cooldown
-        learning = "(r.configured IS NULL AND r.limit_rpm IS NULL)"
-        # Learning: the first 429 (or one a minute after the last estimate) sets the ceiling to
-        # the slots granted in the last minute, less the headroom; later ones only lower it.
-        estimate = (
-            f"least(coalesce(r.ceiling * (1.0 + {f(limiter.creep)} * {el} / 60.0),"
-            f" 'Infinity'::float8), {eff},"
-            f" greatest({f(limiter.min_rate)}, {granted} * {f(1 - limiter.headroom)}))"
-        )
+        # Learning from 429s: the server just said the fleet reached its limit, and the fleet
+        # knows how many requests it got accepted over the last minute: that is the limit
+        # (less the headroom). Never above the ceiling known so far (creeping included).
         new_ceiling = (
-            f"CASE WHEN NOT {learning} OR NOT {decreasing} THEN r.ceiling"
-            f" WHEN r.ceiling IS NULL OR n.t - r.learned_at >= 60.0 THEN {estimate}"
-            " ELSE r.ceiling END"
+            f"(CASE WHEN NOT {learning} OR NOT {decreasing} THEN r.ceiling"
+            f" ELSE least(coalesce({creeping}, 'Infinity'::float8),"
+            f" greatest({f(limiter.min_rate)}, {recent} * {f(1 - limiter.headroom)})) END)"
         )
+        # Learning with a Retry-After: the pause drains the server's window, then the fleet
+        # goes on at the ceiling. Otherwise (and always for a known limit): AIMD.
         self.rate_limited = (
             f"UPDATE {s}.rate_limits AS r SET"  # noqa: S608
             " paused_until = CASE WHEN $2::float8 IS NULL THEN r.paused_until"
             " ELSE greatest(r.paused_until, n.t + $2::float8) END,"
             f" ceiling = {new_ceiling},"
-            f" learned_at = CASE WHEN {learning} AND {decreasing}"
-            " AND (r.ceiling IS NULL OR n.t - r.learned_at >= 60.0) THEN n.t"
-            " ELSE r.learned_at END,"
             f" rate = CASE WHEN NOT {decreasing} THEN r.rate"
             f" WHEN {learning} THEN greatest({f(limiter.min_rate)},"
-            f" {f(limiter.decrease)} * coalesce({new_ceiling}, {eff}))"
+            f" CASE WHEN $2::float8 IS NULL THEN {f(limiter.decrease)} ELSE 1.0 END"
+            f" * {new_ceiling})"
             f" ELSE greatest({f(limiter.min_rate)}, {f(limiter.decrease)} * {eff}) END,"
             f" decreased_at = CASE WHEN {decreasing} THEN n.t ELSE r.decreased_at END,"
             f" limited_at = CASE WHEN {decreasing} THEN n.t ELSE r.limited_at END,"
+            # The refused request was counted when its slot was granted: take it back.
+            f" buckets = {shifted}[1:6] || ({shifted}[7] - 1), bucket_at = {bucket},"
             " updated_at = now()"
             f" FROM {now} WHERE r.key = $1"
         )
@@ -543,14 +587,15 @@ class _Statements:
             f" FROM {now} WHERE r.key = $1 AND r.limit_rpm IS DISTINCT FROM $2::float8"
         )
         self.state = (
-            f"SELECT {eff} AS rate, r.configured, r.limit_rpm, r.ceiling,"  # noqa: S608
+            f"SELECT {eff} AS rate, r.configured, r.limit_rpm, r.ceiling, {recent} AS recent,"  # noqa: S608
             f" r.paused_until - n.t AS paused_for FROM {s}.rate_limits AS r, {now}"
             " WHERE r.key = $1"
         )
         self.reset = (
-            f"UPDATE {s}.rate_limits AS r SET limit_rpm = NULL, ceiling = NULL, learned_at = 0,"  # noqa: S608
+            f"UPDATE {s}.rate_limits AS r SET limit_rpm = NULL, ceiling = NULL,"  # noqa: S608
             " rate = coalesce(r.configured, $2::float8),"
             " decreased_at = CASE WHEN r.configured IS NULL THEN n.t ELSE 0 END,"
-            " tat = 0, paused_until = 0, updated_at = now()"
+            " limited_at = 0, tat = 0, paused_until = 0,"
+            " buckets = '{0,0,0,0,0,0,0}', bucket_at = 0, updated_at = now()"
             f" FROM {now} WHERE r.key = $1"
         )

@@ -73,15 +73,14 @@ MIGRATIONS: list[Migration] = [
             configured    double precision,
             limit_rpm     double precision,
             ceiling       double precision,
-            learned_at    double precision NOT NULL DEFAULT 0,
             rate          double precision NOT NULL,
             decreased_at  double precision NOT NULL DEFAULT 0,
             limited_at    double precision NOT NULL DEFAULT 0,
             tat           double precision NOT NULL DEFAULT 0,
+            granted_at    double precision NOT NULL DEFAULT 0,
             paused_until  double precision NOT NULL DEFAULT 0,
-            win           bigint NOT NULL DEFAULT 0,
-            win_count     bigint NOT NULL DEFAULT 0,
-            prev_count    bigint NOT NULL DEFAULT 0,
+            buckets       bigint[] NOT NULL DEFAULT '{0,0,0,0,0,0,0}',
+            bucket_at     bigint NOT NULL DEFAULT 0,
             updated_at    timestamptz NOT NULL DEFAULT now()
         );
         """,
