@@ -17,6 +17,7 @@ from talkover_async import AsyncTalkover, InvalidRequestError
 from talkover_async.dispatch import (
     CallSpec,
     DispatchStatus,
+    LedgerUnavailableError,
     PostgresLedger,
     RunNotFoundError,
 )
@@ -379,3 +380,40 @@ async def test_a_tripped_breaker_stops_claiming_and_leaves_the_rest_pending(
     async with PostgresLedger(postgres_dsn, run=name, schema=pg_schema) as status:
         counts = await status.counts()
     assert (counts.failed, counts.pending, counts.claimed) == (3, 47, 0)
+
+
+async def test_outcomes_that_cannot_be_written_leave_claims_in_doubt(pg_cluster: Cluster) -> None:
+    api = MiniApi()
+    api.gate = asyncio.Event()  # the first requests wait at the server
+    name = "down"
+    async with PostgresLedger(pg_cluster.dsn, run=name) as loader:
+        await loader.load(specs(100))
+    ledger = PostgresLedger(pg_cluster.dsn, run=name, retry_for=1.0, connect_timeout=1.0)
+    async with client_for(api) as client:
+        run = client.dispatch(ledger=ledger, concurrency=4)
+        first = asyncio.create_task(anext(run))
+        for _ in range(500):
+            if sum(api.requests.values()) == 4:
+                break
+            await asyncio.sleep(0.01)
+        assert sum(api.requests.values()) == 4  # four claims committed, four requests sent
+        await asyncio.to_thread(pg_cluster.stop, "immediate")
+        api.gate.set()  # the calls are placed; their outcomes cannot be written
+        with pytest.raises(LedgerUnavailableError, match="unreachable"):
+            await first
+            async with run:
+                async for _ in run:
+                    pass
+        await run.aclose()
+    assert sum(api.dialled.values()) == 4  # the worker stopped: nothing more was claimed
+    await asyncio.to_thread(pg_cluster.start)
+    async with PostgresLedger(pg_cluster.dsn, run=name) as status:
+        counts = await status.counts()
+        doubtful = await status.maybe_placed()
+        assert (counts.claimed, counts.pending) == (4, 96)  # the four are maybe placed
+        assert sorted(e.to for e in doubtful) == sorted(api.dialled)
+        async with client_for(api) as client:  # a new worker takes the rest, not the four
+            await client.dispatch(ledger=status, concurrency=4).run()
+        counts = await status.counts()
+    assert (counts.placed, counts.claimed, counts.pending) == (96, 4, 0)
+    assert api.dialled == Counter({number(i): 1 for i in range(100)})
