@@ -266,6 +266,37 @@ async def test_survives_its_connections_being_killed(dsn: str, schema: str) -> N
             await item.reserve()
 
 
+async def test_one_statement_per_request_and_no_session_state(dsn: str, schema: str) -> None:
+    # What a transaction-mode pooler needs: each request is one autocommit UPDATE (no
+    # prepared-statement cache, no SET / LISTEN / advisory locks, no reset after it).
+    item = limiter(dsn, schema, rate=60_000, pool_size=1, key="pooler")
+    async with item:
+        await item.reserve()
+        admin = await asyncpg.connect(dsn)
+        try:
+            rows = await admin.fetch(
+                "SELECT pid, query FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                " AND datname = current_database() AND query LIKE '%' || $1 || '%'",
+                f'"{schema}".rate_limits',
+            )
+            assert len(rows) == 1  # the pool's one connection
+            pid, last = rows[0]
+            # The acquire (shown cut at track_activity_query_size) and nothing after it.
+            assert last and item._sql.acquire.startswith(last)
+            await item.reserve()
+            locks = await admin.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE pid = $1 AND locktype = 'advisory'", pid
+            )
+            assert locks == 0
+        finally:
+            await admin.close()
+        pool = item._pool
+        async with pool.acquire() as conn:
+            assert conn._stmt_cache.get_max_size() == 0  # statement_cache_size=0
+            assert await conn.fetchval("SELECT count(*) FROM pg_prepared_statements") == 0
+            assert await conn.fetchval("SELECT count(*) FROM pg_listening_channels()") == 0
+
+
 async def test_waits_through_a_database_restart(pg_cluster: Any) -> None:
     item = PostgresRateLimiter(pg_cluster.dsn, rate=60_000, unavailable_timeout=60.0)
     async with item:

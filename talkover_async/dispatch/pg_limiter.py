@@ -507,17 +507,10 @@ class _Statements:
             " END)"
         )
         bucket = "floor(n.t / 10.0)::bigint"
-        shift = f"least(7, greatest(0, {bucket} - r.bucket_at))::int"
-        shifted = (
-            f"(CASE WHEN {shift} >= 7 THEN '{{0,0,0,0,0,0,0}}'::bigint[]"
-            f" WHEN {shift} = 0 THEN r.buckets"
-            f" ELSE r.buckets[({shift} + 1):7] || array_fill(0::bigint, ARRAY[{shift}]) END)"
-        )
-        # Accepted requests over the last 60 s: six whole buckets and part of the oldest.
-        recent = (
-            f"greatest(0.0, (SELECT coalesce(sum(x), 0) FROM unnest({shifted}[2:7]) AS x)"  # noqa: S608
-            f" + {shifted}[1] * (1.0 - (n.t / 10.0 - {bucket})))::float8"
-        )
+        # The buckets moved on to now, and the accepted requests of the last 60 s (functions
+        # of the schema, created with the table).
+        shifted = f"({s}.rate_limit_buckets(r.buckets, r.bucket_at, {bucket}))"
+        recent = f"{s}.rate_limit_recent({shifted}, n.t)"
         step = f"(60.0 / {eff})"
         self.insert = (
             f"INSERT INTO {s}.rate_limits (key, configured, rate, decreased_at)"  # noqa: S608

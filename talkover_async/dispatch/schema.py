@@ -83,6 +83,20 @@ MIGRATIONS: list[Migration] = [
             bucket_at     bigint NOT NULL DEFAULT 0,
             updated_at    timestamptz NOT NULL DEFAULT now()
         );
+        -- The row's 7 ten-second buckets moved on to bucket `now_bucket` (old ones dropped).
+        CREATE FUNCTION {schema}.rate_limit_buckets(b bigint[], at bigint, now_bucket bigint)
+        RETURNS bigint[] LANGUAGE sql IMMUTABLE AS $$
+            SELECT CASE WHEN now_bucket - at >= 7 THEN '{0,0,0,0,0,0,0}'::bigint[]
+                        WHEN now_bucket - at <= 0 THEN b
+                        ELSE b[(now_bucket - at + 1)::int:7]
+                             || array_fill(0::bigint, ARRAY[(now_bucket - at)::int]) END
+        $$;
+        -- Requests counted over the last 60 s at `now`: 6 whole buckets, part of the oldest.
+        CREATE FUNCTION {schema}.rate_limit_recent(b bigint[], now double precision)
+        RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
+            SELECT greatest(0.0, (b[2] + b[3] + b[4] + b[5] + b[6] + b[7])
+                   + b[1] * (1.0 - (now / 10.0 - floor(now / 10.0))))::double precision
+        $$;
         """,
         "the fleet's shared rate limits (PostgresRateLimiter; columns in pg_limiter.py)",
     ),
