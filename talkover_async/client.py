@@ -34,7 +34,6 @@ from .config import (
     resolve_base_url,
     resolve_proxy,
 )
-from .dispatch import CallSpec, Dispatch, dispatch
 from .errors import (
     ConfigurationError,
     InvalidRequestError,
@@ -86,6 +85,8 @@ from .validation import (
 
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
+
+    from .dispatch import Breaker, CallSpec, Dispatch, Ledger
 
 __all__ = ["AsyncTalkover"]
 
@@ -218,7 +219,7 @@ class AsyncTalkover:
         if self._tracing is not None:
             self._on_retry += (self._tracing.on_retry,)
         self._limits_middleware, self._retry_budget = _limits(
-            rate_limit, max_in_flight, retry_budget
+            rate_limit, max_in_flight, retry_budget, max_retry_after
         )
         self._headers = self._base_headers(headers)
         self._handler = self._build_handler()
@@ -272,17 +273,33 @@ class AsyncTalkover:
         mw = self._limits_middleware
         return mw.limiter if mw is not None else None
 
+    @property
+    def max_in_flight(self) -> int | None:
+        """The client's bound on concurrent requests (`max_in_flight=`), if any."""
+        mw = self._limits_middleware
+        return mw.max_in_flight if mw is not None else None
+
     def dispatch(
         self,
-        specs: Iterable[CallSpec] | AsyncIterable[CallSpec],
+        specs: Iterable[CallSpec] | AsyncIterable[CallSpec] | None = None,
         *,
         concurrency: int = 32,
         results_path: str | os.PathLike[str] | None = None,
         resume: bool = False,
+        ledger: Ledger | None = None,
+        breaker: Breaker | None = None,
     ) -> Dispatch:
         """Place many calls; see `talkover_async.dispatch.dispatch`."""
+        from .dispatch import dispatch  # the dispatcher is a layer above the client
+
         return dispatch(
-            self, specs, concurrency=concurrency, results_path=results_path, resume=resume
+            self,
+            specs,
+            concurrency=concurrency,
+            results_path=results_path,
+            resume=resume,
+            ledger=ledger,
+            breaker=breaker,
         )
 
     def with_options(
@@ -581,6 +598,7 @@ def _limits(
     rate_limit: float | RateLimiter | None,
     max_in_flight: int | None,
     retry_budget: RetryBudget | float | None,
+    max_retry_after: float,
 ) -> tuple[RateLimitMiddleware | None, RetryBudget | None]:
     """The limits middleware (built once, so clones share it) and the retry budget."""
     limiter: RateLimiter | None
@@ -602,7 +620,12 @@ def _limits(
         raise ConfigurationError("retry_budget must be a ratio between 0 and 1") from None
     middleware = None
     if limiter is not None or max_in_flight is not None:
-        middleware = RateLimitMiddleware(limiter, max_in_flight)
+        if isinstance(max_retry_after, bool) or not (
+            isinstance(max_retry_after, int | float) and max_retry_after >= 0
+        ):
+            raise ConfigurationError("max_retry_after must be a number of seconds >= 0")
+        # The limiter's pauses are capped like the retry layer's waits (`max_retry_after`).
+        middleware = RateLimitMiddleware(limiter, max_in_flight, max_retry_after=max_retry_after)
     return middleware, budget
 
 

@@ -3,16 +3,25 @@
 Talkover plans allow 100 or 1,000 requests a minute. A client built with
 `AsyncTalkover(rate_limit=1000)` keeps itself under that rate with `TokenBucketLimiter`, halves
 its rate when the server answers 429 anyway (and pauses for the `Retry-After` it sent), then
-climbs back linearly while requests succeed. `max_in_flight=` bounds concurrent requests and
-`retry_budget=` (`RetryBudget`) caps retries at a share of recent traffic, so a failing backend
-is not hammered by every request retrying at once.
+climbs back linearly while requests succeed. Every `Retry-After` the limiter is given is capped
+by the client's `max_retry_after` (the cap of the retry layer too): `86400`, `1e308` or a date in
+year 9999 pause it for the cap only, and a negative, NaN or unparseable value does not pause it.
+`max_in_flight=` bounds concurrent requests and `retry_budget=` (`RetryBudget`) caps retries at
+a share of recent traffic, so a failing backend is not hammered by every request retrying at
+once.
 
 ## The seam for a fleet-wide limiter
 
 `RateLimiter` is a protocol: the client only calls `await acquire()` before each attempt and
-reports the answer with `on_rate_limited(retry_after)` (a 429) or `on_success()` (anything
-else below 500). A fleet of dispatcher processes sharing one Talkover plan plugs in its own
-implementation without any change to the SDK, for example:
+reports the answer with `on_rate_limited(retry_after)` (a 429, `retry_after` already capped by
+`max_retry_after`) or `on_success()` (anything else below 500). A limiter that also has an
+`on_quota(limit, remaining)` method gets the `X-RateLimit-Limit` / `X-RateLimit-Remaining`
+headers when a response carries them (undocumented by the Talkover API: a hint only).
+
+The SDK ships one for a fleet: `talkover_async.dispatch.PostgresRateLimiter` keeps one limit
+for every process that uses the same database and key (see docs/dispatch.md, "One rate limit
+for the fleet"). A fleet on another store plugs in its own implementation without any change
+to the SDK, for example:
 
 - `acquire()` runs an atomic token-bucket / GCRA script in Redis keyed by the environment
   token's id and sleeps for the wait it returns (or polls a coordinator);
@@ -32,6 +41,7 @@ client = AsyncTalkover(rate_limit=MyRedisLimiter(redis, key="plan:acme"), max_in
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, runtime_checkable
@@ -158,6 +168,8 @@ class TokenBucketLimiter:
         """Slow down: multiplicative decrease, and pause until `retry_after` has passed."""
         now = self._clock()
         self._refill(now)
+        if retry_after is not None and not math.isfinite(retry_after):
+            retry_after = None  # a caller that skipped the client's cap: no endless pause
         if retry_after is not None and retry_after > 0 and now + retry_after > self._updated:
             self._updated = now + retry_after
             self._tokens = min(self._tokens, 0.0)

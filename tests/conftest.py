@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,14 @@ from aiohttp import web
 
 from talkover_async import AsyncTalkover
 
-pytest_plugins = ["tests.canary", "pytester"]  # the secret canary runs around every test
+# the secret canary runs around every test; tests.postgres: the PostgreSQL fixtures
+pytest_plugins = ["tests.canary", "pytester", "tests.postgres"]
+
+if os.environ.get("TALKOVER_TEST_UVLOOP") == "1":  # CI's uvloop job: every async test on uvloop
+    import uvloop
+
+    def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+        return {"uvloop": uvloop.new_event_loop}
 
 TOKEN = "talq_test_token_0123456789"
 

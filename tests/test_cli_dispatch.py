@@ -115,3 +115,45 @@ def test_parse_rate_and_rows() -> None:
     (spec,) = rows_to_specs(iter(rows), agent_id="a1", campaign_id=None)
     assert spec.to == "+14155550100" and spec.payload == {"name": "Ada"}
     assert spec.context == {"crm": "7"} and spec.key == "agent/a1:+14155550100"
+
+
+async def test_second_run_on_the_same_results_file_fails_fast(tmp_path: Path) -> None:
+    """Two `--resume` runs on one --out file: the second fails at once in one line, naming the
+    file and the process that holds it, and dials nothing (the fake's journal)."""
+    import asyncio
+    import signal
+
+    from talkover_async.testing import FakeTalkover, serve_fake
+
+    from .clirun import atalkover, clean_env, command, write_contacts
+
+    token = "talq_test_cli_lock_0123456789"
+    contacts = write_contacts(tmp_path / "c.csv", 400)
+    out = tmp_path / "results.jsonl"
+    fake = FakeTalkover.demo(token=token)
+    async with serve_fake(fake) as base_url:
+        args = ["dispatch", str(contacts), "--agent", "demo", "--base-url", base_url, "--out", str(out)]
+        first = await asyncio.create_subprocess_exec(
+            *command(*args, "--rate", "600/min"),  # 10 calls/s: busy for the whole test
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=clean_env({"TALKOVER_API_TOKEN": token}),
+        )
+        try:
+            for _ in range(400):
+                if fake.journal.numbers_dialled():
+                    break
+                await asyncio.sleep(0.05)
+            assert fake.journal.numbers_dialled(), "the first run did not start"
+            status, stdout, stderr = await atalkover(
+                *args, "--resume", env={"TALKOVER_API_TOKEN": token}
+            )
+        finally:
+            first.send_signal(signal.SIGINT)
+            await asyncio.wait_for(first.communicate(), 60)
+    assert status == 1, stderr
+    (line,) = [x for x in stderr.splitlines() if x.startswith("error:")]
+    assert str(out) in line and f"process {first.pid}" in line and "Traceback" not in stderr
+    assert "dispatch summary" not in stdout
+    assert set(fake.journal.numbers_dialled().values()) == {1}  # nobody was dialled twice
+    assert first.returncode == 130  # interrupted: its rows so far are in the file

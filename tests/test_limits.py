@@ -19,8 +19,9 @@ from talkover_async import (
     Request,
     Response,
 )
+from talkover_async.dispatch.probe import SendProbe, install_probe
 from talkover_async.limits import RateLimiter, RetryBudget, TokenBucketLimiter
-from talkover_async.middleware.ratelimit import RateLimitMiddleware, probe
+from talkover_async.middleware.ratelimit import RateLimitMiddleware
 from talkover_async.transports import MockTransport
 
 from .conftest import TOKEN
@@ -264,10 +265,10 @@ async def test_probe_tells_held_from_sent() -> None:
         probes = []
 
         async def place() -> None:
-            with probe() as p:
-                probes.append(p)
-                p.started = True
-                await client.agents.call("a1", to="+14155550100")
+            p = install_probe()  # the dispatcher's worker probe (private to the dispatcher)
+            probes.append(p)
+            p.started = True
+            await client.agents.call("a1", to="+14155550100")
 
         first = asyncio.create_task(place())
         second = asyncio.create_task(place())
@@ -283,10 +284,14 @@ async def test_probe_marks_429_as_refused() -> None:
     async with client_with(
         lambda r: Response(429, {"Retry-After": "600"}, b'{"message": "slow"}'), rate_limit=600
     ) as client:
-        with probe() as p:
+        async def place() -> SendProbe:
+            p = install_probe()
             p.started = True
             with pytest.raises(RateLimitError):
                 await client.agents.call("a1", to="+14155550100")
+            return p
+
+        p = await asyncio.create_task(place())
         assert p.state == "refused" and not p.maybe_sent
 
 

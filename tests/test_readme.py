@@ -19,7 +19,9 @@ BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re
 
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 @pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
-async def test_readme_python_block_runs(index: int, tmp_path: pathlib.Path) -> None:
+async def test_readme_python_block_runs(
+    index: int, tmp_path: pathlib.Path, postgres_dsn: str
+) -> None:
     token = "talq_readme_example_token"
     fake = FakeTalkover.demo(token=token)
     script = tmp_path / f"block{index}.py"
@@ -27,6 +29,7 @@ async def test_readme_python_block_runs(index: int, tmp_path: pathlib.Path) -> N
     async with serve_fake(fake) as base_url:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TALKOVER_")}
         env |= {"TALKOVER_API_TOKEN": token, "TALKOVER_BASE_URL": base_url}
+        env["DATABASE_URL"] = postgres_dsn  # the fleet example's PostgreSQL
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             str(script),

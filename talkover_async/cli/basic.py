@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from ..errors import InvalidRequestError
-from .embedded import make_client
+from .embedded import add_api_options, make_client
 from .output import print_json, print_table
 
 __all__ = ["register"]
@@ -21,6 +21,7 @@ def register(sub: Any) -> None:
     agents_list.add_argument("--status", choices=["draft", "published"])
     agents_list.add_argument("--search")
     agents_list.add_argument("--limit", type=int, default=100, help="at most this many (100)")
+    add_api_options(agents_list)
     agents_list.set_defaults(handler=agents_list_cmd)
 
     call = sub.add_parser("call", help="place a call from an agent")
@@ -30,6 +31,7 @@ def register(sub: Any) -> None:
     call.add_argument("--context", help="JSON object echoed in webhook events")
     call.add_argument("--delay", type=int, help="seconds to wait before dialling (0-3600)")
     call.add_argument("--testing", action="store_true", help="a test call (not billed)")
+    add_api_options(call)
     call.set_defaults(handler=call_cmd)
 
     calls = sub.add_parser("calls", help="calls")
@@ -40,6 +42,7 @@ def register(sub: Any) -> None:
     calls_list.add_argument("--date-from")
     calls_list.add_argument("--date-to")
     calls_list.add_argument("--limit", type=int, default=100, help="at most this many (100)")
+    add_api_options(calls_list)
     calls_list.set_defaults(handler=calls_list_cmd)
 
 

@@ -1,12 +1,9 @@
 """`talkover dispatch CONTACTS.csv --agent ID | --campaign ID`: place a call per CSV row.
 
-The CSV needs a `to` column (E.164 numbers). A `key` column, when present, names each row for
-`--resume` (default: target and number). Columns named `context.<field>` go to the call's
-`context`; every other non-empty column fills the agent's prompt `payload`.
-
-A progress bar shows placed / failed / rate; a summary table follows. The exit status is 0
-when every row was placed (or skipped as placed by an earlier run), 1 when some failed or may
-have been placed, 2 for a usage error, 130 when interrupted (every row taken so far is in the
+The CSV format is in `contacts.py`. A progress bar (plain lines without rich) shows placed /
+failed / rate; a summary table follows. The exit status is 0 when every row was placed (or
+skipped as placed by an earlier run), 1 when some failed, may have been placed or were not
+attempted, 2 for a usage error, 130 when interrupted (every row taken so far is in the
 results file: resume with `--resume`).
 """
 
@@ -14,21 +11,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import re
 import sys
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-import attrs
-
-from ..dispatch import CallSpec, Dispatch, DispatchResult, DispatchSummary
-from ..errors import InvalidRequestError
-from .embedded import make_client
+from ..dispatch import Dispatch, DispatchResult, DispatchStatus, DispatchSummary
+from ..dispatch.breaker import DEFAULT_THRESHOLD, CircuitBreaker
+from ..redaction import redact_text
+from .contacts import DEFAULT_ENCODING, Contacts, check_encoding, open_contacts, rows_to_specs
+from .embedded import add_api_options, make_client
+from .errors import EXIT_USAGE, CLIError
+from .fleet import check_fleet_args, fleet_dispatch, fleet_status
 from .output import notice, print_json, print_table
+from .progress import Counts, follow, open_progress
 
-__all__ = ["parse_rate", "register", "rows_to_specs"]
+__all__ = [
+    "add_dispatch_options",
+    "check_args",
+    "parse_rate",
+    "register",
+    "rows_to_specs",
+    "run_dispatch",
+]
 
 _RATE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute|h|hour))?\s*$")
 _PER_MINUTE = {"s": 60.0, "sec": 60.0, "second": 60.0, "m": 1.0, "min": 1.0, "minute": 1.0}
@@ -43,10 +48,48 @@ def register(sub: Any) -> None:
         description="Place a call for every row of a CSV file (column 'to'; other columns "
         "fill the payload, 'context.<field>' columns the context, 'key' names the row).",
     )
-    cmd.add_argument("contacts", type=Path, help="CSV file with a 'to' column")
-    target = cmd.add_mutually_exclusive_group(required=True)
+    cmd.add_argument(
+        "contacts",
+        type=Path,
+        nargs="?",
+        help="CSV file with a 'to' column (or `status`, with --ledger and --run)",
+    )
+    target = cmd.add_mutually_exclusive_group()
     target.add_argument("--agent", dest="agent_id", help="place the calls from this agent")
     target.add_argument("--campaign", dest="campaign_id", help="queue the calls in a campaign")
+    cmd.add_argument(
+        "--encoding",
+        type=check_encoding,
+        default=DEFAULT_ENCODING,
+        help="the CSV's text encoding (default utf-8, with or without a byte-order mark)",
+    )
+    add_dispatch_options(cmd)
+    fleet = cmd.add_argument_group("a run shared by a fleet of workers (PostgreSQL)")
+    fleet.add_argument(
+        "--ledger",
+        metavar="DSN",
+        help="keep the run in PostgreSQL (postgresql://user@host/db) instead of a local file; "
+        'needs pip install "talkover-async[postgres]"',
+    )
+    fleet.add_argument("--run", metavar="NAME", help="the run's name in the ledger")
+    fleet.add_argument(
+        "--join", action="store_true", help="one more worker on a run already loaded"
+    )
+    fleet.add_argument(
+        "--schema", help="the PostgreSQL schema of the SDK's tables (default: the SDK's own)"
+    )
+    fleet.add_argument(
+        "--rate-key",
+        metavar="KEY",
+        help="with --rate: the shared limit's name (default: the run's); give one key to every "
+        "run of an account to share its limit",
+    )
+    cmd.set_defaults(handler=dispatch_cmd)
+
+
+def add_dispatch_options(cmd: argparse.ArgumentParser) -> None:
+    """The options `dispatch` and `demo` share."""
+    add_api_options(cmd)
     cmd.add_argument(
         "--rate",
         type=parse_rate,
@@ -62,6 +105,15 @@ def register(sub: Any) -> None:
         action="store_true",
         help="continue the --out file: skip rows placed or maybe placed, retry the others",
     )
+    cmd.add_argument(
+        "--stop-after",
+        type=_non_negative,
+        default=DEFAULT_THRESHOLD,
+        metavar="N",
+        help="stop after N consecutive failures that would hit every row (a wrong token, an "
+        "unknown or unpublished agent, a refused connection); the rest are recorded as not "
+        f"attempted. 0: never stop (default {DEFAULT_THRESHOLD})",
+    )
     cmd.add_argument("--testing", action="store_true", help="test calls (not billed)")
     cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
     cmd.add_argument(
@@ -70,7 +122,16 @@ def register(sub: Any) -> None:
         default=argparse.SUPPRESS,  # keeps the global `talkover --json` when not given here
         help="print the summary as JSON",
     )
-    cmd.set_defaults(handler=dispatch_cmd)
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid count {text!r}: use 0 or more")
+    return value
 
 
 def parse_rate(text: str) -> float:
@@ -81,140 +142,109 @@ def parse_rate(text: str) -> float:
     return float(match.group(1)) * _PER_MINUTE[match.group(2) or "min"]
 
 
-def rows_to_specs(
-    rows: Iterator[Mapping[str, str | None]],
-    *,
-    agent_id: str | None,
-    campaign_id: str | None,
-    is_testing: bool | None = None,
-) -> Iterator[CallSpec]:
-    """One `CallSpec` per CSV row (`to`, optional `key`, `context.*`, payload columns)."""
-    for row in rows:
-        payload: dict[str, Any] = {}
-        context: dict[str, Any] = {}
-        to = (row.get("to") or "").strip()
-        key = (row.get("key") or "").strip()
-        for column, value in row.items():
-            if column in (None, "to", "key") or value is None or value == "":
-                continue
-            if column.startswith("context."):
-                context[column.removeprefix("context.")] = value
-            else:
-                payload[column] = value
-        spec = CallSpec(
-            agent_id=agent_id,
-            campaign_id=campaign_id,
-            to=to,
-            payload=payload or None,
-            context=context or None,
-            is_testing=is_testing,
-        )
-        yield attrs.evolve(spec, key=key) if key else spec
-
-
-def _count_rows(path: Path) -> int:
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        return max(0, sum(1 for _ in csv.reader(f)) - 1)
-
-
-def _open_contacts(args: argparse.Namespace) -> tuple[IO[str], Iterator[CallSpec], int] | str:
-    """The open CSV, its specs and its row count; or what is wrong with the arguments."""
-    path: Path = args.contacts
+def check_args(args: argparse.Namespace) -> None:
+    """Usage errors found before any file or network I/O."""
     if args.concurrency < 1:
-        return "--concurrency must be at least 1"
-    if args.resume and args.out is None:
-        return "--resume needs --out (the results file to continue)"
-    if not path.is_file():
-        return f"no such file: {path}"
-    if args.out is not None and not args.resume and args.out.exists() and args.out.stat().st_size:
-        return f"{args.out} exists: add --resume to continue it, or choose another --out"
-    total = _count_rows(path)
-    f = path.open(newline="", encoding="utf-8-sig")
-    reader = csv.DictReader(f)
-    if not reader.fieldnames or "to" not in reader.fieldnames:
-        f.close()
-        return f"{path} has no 'to' column (found: {', '.join(reader.fieldnames or []) or 'none'})"
-    specs = rows_to_specs(
-        reader,
-        agent_id=args.agent_id,
-        campaign_id=args.campaign_id,
-        is_testing=True if args.testing else None,
-    )
-    return f, specs, total
+        raise CLIError("--concurrency must be at least 1", EXIT_USAGE)
+    out: Path | None = args.out
+    if args.resume and out is None and getattr(args, "ledger", None) is None:
+        raise CLIError("--resume needs --out (the results file to continue)", EXIT_USAGE)
+    if out is None:
+        return
+    if out.is_dir():
+        raise CLIError(f"--out {out} is a directory: give a file name in it", EXIT_USAGE)
+    if not out.parent.is_dir():
+        raise CLIError(
+            f"--out {out}: no such directory {out.parent} (create it, or choose another --out)",
+            EXIT_USAGE,
+        )
+    if not args.resume and out.exists() and out.stat().st_size:
+        raise CLIError(
+            f"{out} exists: add --resume to continue it, or choose another --out", EXIT_USAGE
+        )
 
 
 async def dispatch_cmd(args: argparse.Namespace) -> int:
-    """Dispatch the CSV and print the summary."""
-    opened = _open_contacts(args)
-    if isinstance(opened, str):
-        notice(f"error: {opened}")
-        return 2
-    f, specs, total = opened
+    """Dispatch the CSV and print the summary (or work on / show a fleet run)."""
+    status = args.contacts is not None and str(args.contacts) == "status"
+    status = status and not args.contacts.exists()
+    check_fleet_args(args, status=status)
+    if status:
+        return await fleet_status(args)
+    check_args(args)
+    if args.ledger is not None and args.join:
+        return await fleet_dispatch(args, None)
+    if args.contacts is None:
+        raise CLIError("give the CSV file to dispatch", EXIT_USAGE)
+    if not (args.agent_id or args.campaign_id):
+        raise CLIError("give --agent ID or --campaign ID", EXIT_USAGE)
+    contacts = open_contacts(
+        args.contacts,
+        agent_id=args.agent_id,
+        campaign_id=args.campaign_id,
+        is_testing=True if args.testing else None,
+        encoding=args.encoding,
+    )
+    if args.ledger is not None:
+        return await fleet_dispatch(args, contacts)
+    return await run_dispatch(args, contacts)
+
+
+async def run_dispatch(args: argparse.Namespace, contacts: Contacts) -> int:
+    """Dispatch open `contacts` on the client the arguments choose; print the summary."""
     interrupted = False
     failures: list[DispatchResult] = []
-    with f:
+    with contacts.file:
         async with make_client(
             args, rate_limit=args.rate, max_in_flight=args.concurrency
         ) as client:
-            try:
-                run = client.dispatch(
-                    specs,
-                    concurrency=args.concurrency,
-                    results_path=args.out,
-                    resume=args.resume,
-                )
-            except InvalidRequestError as exc:
-                notice(f"error: {exc}")
-                return 2
+            run = client.dispatch(
+                contacts.specs,
+                concurrency=args.concurrency,
+                results_path=args.out,
+                resume=args.resume,
+                breaker=CircuitBreaker(args.stop_after) if args.stop_after else None,
+            )
             try:
                 show = not (args.no_progress or args.json) and sys.stderr.isatty()
-                await _run(run, total, failures, show=show)
+                await _run(run, contacts.total, failures, show=show)
             except asyncio.CancelledError:
                 interrupted = True
-    _report(args, run.summary, failures, total, interrupted)
+    tripped = run.breaker.tripped if run.breaker is not None else None
+    stopped = redact_text(tripped) if tripped else None
+    _report(args, run.summary, failures, contacts.total, interrupted, stopped)
     if interrupted:
         raise asyncio.CancelledError
     return 0 if run.summary.ok else 1
 
 
-async def _run(run: Dispatch, total: int, failures: list[DispatchResult], *, show: bool) -> None:
-    async with run:
-        if not show:
-            async for result in run:
-                if not result.placed and result.status != "skipped":
-                    failures.append(result)
-            return
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
+#: The results listed in the failures table (not the skipped, nor the not attempted).
+_FAILURES = frozenset({DispatchStatus.FAILED, DispatchStatus.CANCELLED})
 
-        columns = (
-            TextColumn("dispatch"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("[green]{task.fields[placed]} placed"),
-            TextColumn("[red]{task.fields[failed]} failed"),
-            TextColumn("{task.fields[rate]:.0f} calls/s"),
-            TimeElapsedColumn(),
-        )
-        summary = run.summary
-        with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
-            task = progress.add_task("dispatch", total=total, placed=0, failed=0, rate=0.0)
+
+def _counts(summary: DispatchSummary) -> Counts:
+    return Counts(
+        done=summary.total,
+        placed=summary.placed,
+        failed=summary.failed + summary.maybe_placed + summary.cancelled,
+        rate=summary.rate,
+    )
+
+
+async def _run(run: Dispatch, total: int, failures: list[DispatchResult], *, show: bool) -> None:
+    view = open_progress(total, enabled=show)
+    # Read through `run` at each refresh: the run's summary is live, never a copy taken early.
+    refresher = asyncio.create_task(follow(view, lambda: _counts(run.summary)))
+    try:
+        async with run:
             async for result in run:
-                if not result.placed and result.status != "skipped":
+                if result.status in _FAILURES:
                     failures.append(result)
-                progress.update(
-                    task,
-                    completed=summary.total,
-                    placed=summary.placed,
-                    failed=summary.failed + summary.maybe_placed + summary.cancelled,
-                    rate=summary.rate,
-                )
+    finally:
+        refresher.cancel()
+        await asyncio.gather(refresher, return_exceptions=True)
+        view.show(_counts(run.summary))
+        view.close()
 
 
 def _report(
@@ -223,8 +253,11 @@ def _report(
     failures: list[DispatchResult],
     total: int,
     interrupted: bool,
+    stopped: str | None = None,
 ) -> None:
     not_started = max(0, total - summary.total)
+    if stopped:
+        notice(f"{stopped}; the {summary.not_attempted} row(s) not attempted can go again")
     if args.json:
         print_json(
             {
@@ -233,7 +266,9 @@ def _report(
                 "maybe_placed": summary.maybe_placed,
                 "cancelled": summary.cancelled,
                 "skipped": summary.skipped,
+                "not_attempted": summary.not_attempted,
                 "not_started": not_started,
+                "stopped": stopped,
                 "total": total,
                 "elapsed_s": round(summary.elapsed, 3),
                 "calls_per_s": round(summary.rate, 1),
@@ -249,6 +284,8 @@ def _report(
         ("cancelled (not placed)", summary.cancelled),
         ("skipped (earlier run or duplicate)", summary.skipped),
     ]
+    if summary.not_attempted or stopped:
+        rows.append(("not attempted (stopped early)", summary.not_attempted))
     if not_started:
         rows.append(("not started", not_started))
     rows += [
@@ -257,6 +294,8 @@ def _report(
         ("rate", f"{summary.rate:.1f} calls/s"),
     ]
     title = "dispatch interrupted" if interrupted else "dispatch summary"
+    if stopped and not interrupted:
+        title = "dispatch stopped early"
     print_table(title, ["", "count"], rows)
     _print_failures(failures, sys.stdout)
     if args.out:
@@ -266,7 +305,7 @@ def _report(
             f"{summary.maybe_placed} call(s) may have been placed: --resume does not retry "
             "them; check `talkover calls list` before calling those numbers again."
         )
-    if (interrupted or summary.failed or summary.cancelled) and args.out:
+    if (interrupted or summary.failed or summary.cancelled or summary.not_attempted) and args.out:
         notice(f"to continue: talkover dispatch {args.contacts} ... --out {args.out} --resume")
 
 

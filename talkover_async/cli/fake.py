@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 from typing import Any
 
 from .embedded import EMBEDDED_TOKEN
+from .errors import CLIError
 from .output import notice
 
 __all__ = ["register"]
@@ -28,7 +30,17 @@ async def serve_cmd(args: argparse.Namespace) -> int:
     from ..testing import FakeTalkover, serve_fake
 
     fake = FakeTalkover.demo(token=args.token)
-    async with serve_fake(fake, port=args.port) as base_url:
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            base_url = await stack.enter_async_context(serve_fake(fake, port=args.port))
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            if "in use" in reason.lower():
+                reason = "address already in use"
+            raise CLIError(
+                f"cannot serve on 127.0.0.1:{args.port}: {reason} (choose another --port, "
+                "or --port 0 for a free one)"
+            ) from None
         notice(f"fake Talkover API on {base_url} (token {args.token}); Ctrl-C to stop")
         if args.seconds is None:
             await asyncio.Event().wait()

@@ -3,19 +3,21 @@
 It sits inside the retry middleware (retry -> user middleware -> rate limit -> auth ->
 logging -> transport), so each retry waits for its own slot, and a `deadline` covers the
 waits too. It tells the limiter how each attempt went: 429 slows it down (honouring
-`Retry-After`), any other answer below 500 lets it recover.
+`Retry-After`, capped by the client's `max_retry_after` like the retry layer's waits), any other
+answer below 500 lets it recover. A limiter with an `on_quota(limit, remaining)` method also
+gets the `X-RateLimit-Limit` / `X-RateLimit-Remaining` headers when a response carries them.
 
-It also keeps a `SendProbe` up to date when the caller installed one (`probe()`), so a caller
-that cancels or times out a request can tell a request still held back here (certainly not
-sent) from one already handed to the transport (maybe sent). The dispatcher uses it.
+It also reports, through a private context variable, whether a dispatcher worker's request is
+still held back here (certainly not sent) or already handed to the transport (maybe sent):
+see `talkover_async.dispatch.probe`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Protocol
 
 from ..envelope import parse_retry_after
 from ..errors import APIConnectionError
@@ -24,82 +26,45 @@ from ..instrumentation.metrics import observed_acquire
 from ..limits import RateLimiter
 from .base import Handler
 
-__all__ = ["RateLimitMiddleware", "SendProbe", "install_probe", "probe"]
+__all__ = ["RateLimitMiddleware"]
 
 
-class SendProbe:
-    """What became of the current request of a task, as far as the limits saw it.
+class _SendState(Protocol):
+    """The dispatcher's probe (`talkover_async.dispatch.probe`), as this middleware sees it."""
 
-    `state` is `None` until the request reaches this middleware, then `"held"` while it waits
-    for the limits, `"sending"` while the transport has it, and `"refused"` after an attempt
-    the server provably did not act on (429, or a connection that never left).
-    """
-
-    __slots__ = ("started", "state")
-
-    def __init__(self) -> None:
-        self.started = False
-        self.state: str | None = None
-
-    def reset(self) -> None:
-        """Forget the previous request (a worker reusing its probe for the next one)."""
-        self.started = False
-        self.state = None
-
-    @property
-    def maybe_sent(self) -> bool:
-        """False only when the request certainly never reached the server's logic.
-
-        Without a rate-limit middleware in the chain nothing reports, so a started request
-        counts as maybe sent.
-        """
-        return self.started and self.state not in ("held", "refused")
-
-    def __repr__(self) -> str:
-        return f"<SendProbe started={self.started} state={self.state}>"
+    state: str | None
 
 
-_probe: ContextVar[SendProbe | None] = ContextVar("talkover_send_probe", default=None)
-
-
-def install_probe() -> SendProbe:
-    """Install a `SendProbe` for the rest of the current task (its context is its own).
-
-    Cheaper than `probe()` for a worker task that reuses one probe (`reset()` it per request).
-    """
-    current = SendProbe()
-    _probe.set(current)
-    return current
-
-
-@contextmanager
-def probe() -> Iterator[SendProbe]:
-    """Install a fresh `SendProbe` for the requests this task makes inside the block."""
-    current = SendProbe()
-    token = _probe.set(current)
-    try:
-        yield current
-    finally:
-        _probe.reset(token)
+# Set by the dispatcher for its worker tasks only; this middleware reports into it.
+_send_state: ContextVar[_SendState | None] = ContextVar("talkover_send_state", default=None)
 
 
 class RateLimitMiddleware:
     """Waits for an in-flight slot, then for the rate limiter, then sends."""
 
-    __slots__ = ("_semaphore", "limiter", "max_in_flight")
+    __slots__ = ("_on_quota", "_semaphore", "limiter", "max_in_flight", "max_retry_after")
 
     def __init__(
-        self, limiter: RateLimiter | None = None, max_in_flight: int | None = None
+        self,
+        limiter: RateLimiter | None = None,
+        max_in_flight: int | None = None,
+        *,
+        max_retry_after: float = 60.0,
     ) -> None:
         if max_in_flight is not None and max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
+        if not max_retry_after >= 0:  # also refuses NaN
+            raise ValueError("max_retry_after must be >= 0")
         self.limiter = limiter
         self.max_in_flight = max_in_flight
+        #: The client's cap on any wait the server asks for (the retry layer uses the same).
+        self.max_retry_after = float(max_retry_after)
         self._semaphore = asyncio.Semaphore(max_in_flight) if max_in_flight else None
+        self._on_quota: Callable[[int, int], None] | None = getattr(limiter, "on_quota", None)
 
     async def __call__(self, request: Request, call_next: Handler) -> Response:
         """Send the request once the limits allow it."""
-        current = _probe.get()
+        current = _send_state.get()
         if current is not None:
             current.state = "held"
         semaphore = self._semaphore
@@ -127,10 +92,42 @@ class RateLimitMiddleware:
         if limiter is not None:
             status = response.status_code
             if status == 429:
-                limiter.on_rate_limited(parse_retry_after(response.headers.get("retry-after")))
+                limiter.on_rate_limited(self._capped_retry_after(response))
             elif status < 500:
                 limiter.on_success()
+            if self._on_quota is not None:
+                _report_quota(self._on_quota, response)
         return response
+
+    def _capped_retry_after(self, response: Response) -> float | None:
+        """The server's `Retry-After`, never above `max_retry_after`.
+
+        `None` for a missing, negative, NaN, infinite or unparseable value (the limiter's own
+        slow-down applies); `86400`, `1e308` or a date in year 9999 become the cap.
+        """
+        wait = parse_retry_after(response.headers.get("retry-after"))
+        if wait is None or wait <= 0:
+            return None
+        return min(wait, self.max_retry_after)
 
     def __repr__(self) -> str:
         return f"<RateLimitMiddleware limiter={self.limiter!r} max_in_flight={self.max_in_flight}>"
+
+
+def _report_quota(on_quota: Callable[[int, int], None], response: Response) -> None:
+    """Pass `X-RateLimit-Limit` / `X-RateLimit-Remaining` to a limiter that wants them.
+
+    The Talkover API does not document these headers (the fake and Laravel-style servers send
+    them), so they are only a hint: absent or malformed headers are ignored.
+    """
+    headers = response.headers
+    limit = headers.get("x-ratelimit-limit")
+    remaining = headers.get("x-ratelimit-remaining")
+    if limit is None or remaining is None:
+        return
+    try:
+        limit_value, remaining_value = int(limit), int(remaining)
+    except ValueError:
+        return
+    if 0 < limit_value < 10**9 and 0 <= remaining_value <= limit_value:
+        on_quota(limit_value, remaining_value)

@@ -78,9 +78,8 @@ async def serve_fake(
     try:
         site = web.TCPSite(runner, host, port)
         await site.start()
-        server = site._server
-        assert isinstance(server, asyncio.base_events.Server)
-        bound = server.sockets[0].getsockname()[1]
+        # The runner's public addresses (any event loop: asyncio's, uvloop's...).
+        bound = runner.addresses[0][1]
         shown = f"[{host}]" if ":" in host else host
         yield f"http://{shown}:{bound}/api/v1"
     finally:
