@@ -270,6 +270,11 @@ SAMPLES: dict[str, Any] = {
     "attempts": (Attempt(1, 503, None, 0.25, 1.0), Attempt(2, None, "APIConnectionError", 0.5)),
     "field": "agent_id",
     "rule": "must be a string id",
+    # the dispatcher's ledger errors
+    "path": "/tmp/results.jsonl",
+    "pid": 4242,
+    "line": 7,
+    "run": "campaign-week-48",
     "location": "https://example.com/elsewhere",
     "limit": 1024,
     "received": 2048,
