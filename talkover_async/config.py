@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError
+from .redaction import redact_url
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -97,11 +98,16 @@ def resolve_base_url(value: str | None, env: Mapping[str, str] | None = None) ->
     """The API base URL from the argument, `TALKOVER_BASE_URL` or the default; validated."""
     env = os.environ if env is None else env
     url = (value or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigurationError(f"base_url must be an http(s) URL, got {url!r}")
     if any(ord(c) < 33 for c in url):
         raise ConfigurationError("base_url contains whitespace or control characters")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - validates the port (a number from 0 to 65535)
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
+        shown = redact_url(url)
+        raise ConfigurationError(f"base_url is not a valid URL ({exc}): {shown}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"base_url must be an http(s) URL, got {redact_url(url)!r}")
     return url
 
 

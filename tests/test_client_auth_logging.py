@@ -57,10 +57,22 @@ def test_token_from_environment_read_when_built(monkeypatch) -> None:
     assert client._token == Secret("talq_from_env_1234")
 
 
-@pytest.mark.parametrize("url", ["ftp://x", "not a url", "http://"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://x",
+        "not a url",
+        "http://",
+        "https://api.example.com:99999/v1",  # port out of range (was a raw ValueError later)
+        "https://api.example.com:abc/v1",
+        "http://[::1/api",  # urlsplit's "Invalid IPv6 URL"
+        "https://user:hunter2@:443/v1",  # no host
+    ],
+)
 def test_bad_base_url_rejected(url: str) -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError) as info:
         AsyncTalkover(TOKEN, base_url=url, env={})
+    assert "hunter2" not in str(info.value)
 
 
 async def test_non_talq_token_warns_once(caplog) -> None:
