@@ -97,11 +97,21 @@ _FLOW_ROUTES = ("PUT /agents/{agent_id}/flow", "POST /agents/{agent_id}/flow/val
 
 
 def is_documented(
-    route_key: str, family: str, status: int, code: str | None, shape: str = "flat"
+    route_key: str,
+    family: str,
+    status: int,
+    code: str | None,
+    shape: str = "flat",
+    *,
+    permission: bool = False,
 ) -> bool:
-    """True when the docs show this error's body (so it is sent exactly, never varied)."""
+    """True when the docs show this error's body (so it is sent exactly, never varied).
+    `permission`: a 403 for a token's abilities, documented only where `FORBIDDEN_MESSAGES`
+    has the route (delete-campaign's documented 403 is a state refusal, not a permission)."""
     if route_key in _FLOW_ROUTES and shape != "list":
         return False  # only the flow pages' list body is shown, not field validation
+    if permission:
+        return route_key in FORBIDDEN_MESSAGES
     if code is not None or (route_key, status) in DOCUMENTED_ERRORS:
         return True
     return family == "webhook" and status in (401, 404, 422)

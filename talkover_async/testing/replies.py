@@ -76,7 +76,8 @@ def ok(data: Any = None, message: str | None = None, status: int = 200, **extra:
 class ApiError(Exception):
     """An error answer. `code` is shown in the documented style only when the spec's example
     body carries it; `table_code` is the code the endpoint's error table lists (used by the
-    nested and flat styles when `code` is None)."""
+    nested and flat styles when `code` is None); `permission` marks a 403 refused for the
+    token's abilities."""
 
     def __init__(
         self,
@@ -90,6 +91,7 @@ class ApiError(Exception):
         errors: Mapping[str, list[str]] | list[str] | None = None,
         data: Any = None,
         headers: Mapping[str, str] | None = None,
+        permission: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -101,6 +103,7 @@ class ApiError(Exception):
         self.errors = errors
         self.data = data
         self.headers = dict(headers or {})
+        self.permission = permission  # a 403 for the token's abilities (not the route's state)
 
     @property
     def any_code(self) -> str:

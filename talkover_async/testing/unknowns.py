@@ -143,6 +143,30 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "says the errors are the same ones. Not varied, like `status.functional_failure`.",
         varies=False,
     ),
+    Unknown(
+        "error.conditions",
+        "agents, calls, campaigns, SIP",
+        "Which status answers a condition the docs name without one (or a listed status tied "
+        "to no condition)",
+        ("make call: unpublished or non-outbound agent 400, no credits 402; publish when not "
+         "ready 422 E4 naming the missing settings in `errors`; advanced settings for an "
+         "ineligible agent 422; campaign call on a completed or cancelled campaign 409; SIP "
+         "trunk on a plan without custom trunks 403; activating an unverified trunk 422",),
+        "make-call lists 400/401/404/402 with no condition or body; publish says its 422 "
+        "explains what is missing, without an example; the plan-gate, activation and "
+        "advanced-settings errors are not shown. The bodies follow `error.shape` / "
+        "`error.validation`.",
+        varies=False,
+    ),
+    Unknown(
+        "error.duplicate_call",
+        "campaigns",
+        "Where the 409 of a duplicate campaign call carries the existing call",
+        ("details.existing_call {id, campaign_id, to, status, scheduled_at, created_at}",),
+        "The page says the body starts {\"success\": false, ... and includes the existing "
+        "call's details; the rest is cut off.",
+        varies=False,
+    ),
     # -- shapes of success bodies ------------------------------------------------------
     Unknown(
         "pagination.campaigns",
@@ -224,7 +248,9 @@ UNKNOWNS: tuple[Unknown, ...] = (
          "E3 {success: false, message, code: \"UNAUTHORIZED\"}",
          "E1 {success: false, error: {code: \"UNAUTHORIZED\", ...}}"),
         "delete-agent, delete-training and delete-action show E2 bodies (sent as shown); the "
-        "message of delete-agent's example is used elsewhere.",
+        "message of delete-agent's example is used elsewhere (delete-campaign's documented 403 "
+        "is its state refusal, so a permission 403 there is this choice too). The Account API "
+        "token routes answer E5 {message}, like their other errors.",
     ),
     # -- states ------------------------------------------------------------------------
     Unknown(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from talkover_async import _json
-from talkover_async.testing import FakeTalkover
+from talkover_async.testing import FakeTalkover, faults
 from talkover_async.testing.unknowns import (
     DOCS_BEGIN,
     DOCS_END,
@@ -230,3 +230,58 @@ async def test_vary_lowercases_delivery_headers_sometimes(receiver: Any) -> None
         casings.add("x-talkover-signature" in headers)
         assert _json.loads(body)["event"] == "webhook.test"
     assert casings == {True, False}
+
+
+async def _every_unknown(fake: FakeTalkover, receiver: Any) -> None:
+    """One pass over every place the fake draws a varying choice."""
+    api = Api(fake)
+    agent = fake.seed_agent()
+    fake.faults.add("GET /agents", faults.server_error(), times=3)
+    scoped = "talq_fake_test_read_only_0001"
+    fake.add_environment(scoped, abilities=["read"])
+    for _ in range(3):
+        await api.post("/agents", AGENT_BODY)  # status.create, timestamps.fraction
+        await api.get("/agents/nope")  # error.shape
+        await api.post(f"/agents/{agent.id}/call", {})  # error.validation
+        await api.get("/agents")  # error.500
+        await api.post("/agents", AGENT_BODY, token=scoped)  # permissions.forbidden_body
+        await api.get("/campaigns")  # pagination.campaigns
+        await api.put("/auto-topup/settings", {"threshold_amount": 10})  # amounts.decimal
+    hook = await api.post(
+        f"/agents/{agent.id}/webhooks",
+        {"name": "n", "webhook_url": receiver.url, "events": ["event_phone_call_ended"]},
+    )
+    await api.post(f"/agents/{agent.id}/call", {"to": "+14155550100"})
+    await fake.advance(60)
+    for _ in range(3):  # headers.casing, delivery_log.request_payload
+        await api.get(f"/agents/{agent.id}/webhooks/{hook.data['id']}/logs")
+
+
+async def test_vary_draws_every_alternative_of_every_varying_record(receiver: Any) -> None:
+    """Across seeds, the fake itself (not only `Unknowns`) answers with every option the
+    table lists for each varying record; honest mode draws nothing."""
+    seen: dict[str, set[str]] = {}
+    for seed in range(8):
+        fake = _vary(seed)
+        await _every_unknown(fake, receiver)
+        for key, counts in fake.unknowns.drawn.items():
+            seen.setdefault(key, set()).update(counts)
+    for record in UNKNOWNS:
+        if record.varies:
+            assert seen.get(record.key) == set(record.options), record.key
+        else:
+            assert record.key not in seen, record.key
+    honest = FakeTalkover(TOKEN, account_token=SESSION, seed=1)
+    await _every_unknown(honest, receiver)
+    assert honest.unknowns.drawn == {}
+
+
+async def test_vary_is_reproducible_per_seed(receiver: Any) -> None:
+    runs = []
+    for seed in (4, 4, 5):
+        fake = _vary(seed)
+        await _every_unknown(fake, receiver)
+        answers = [(e.status, e.response) for e in fake.journal if "/logs" not in e.path]
+        runs.append((fake.unknowns.drawn, answers))
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
