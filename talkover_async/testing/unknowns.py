@@ -96,9 +96,11 @@ UNKNOWNS: tuple[Unknown, ...] = (
     Unknown(
         "error.429",
         "all",
-        "429 body and headers when the plan's rate limit is exceeded",
+        "429 body and header names when the plan's rate limit is exceeded; rate-limit "
+        "headers on every answer when `rate_limit_per_minute` is set",
         ("E2 {success: false, message: \"Too Many Attempts.\"} + Retry-After, "
-         "X-RateLimit-Limit, X-RateLimit-Remaining",),
+         "X-RateLimit-Limit, X-RateLimit-Remaining (the `rate_limited()` fault: Retry-After "
+         "only)",),
         "The introduction says rate-limit headers exist but names none; no 429 body is "
         "shown, and no code for it: E2 in every mode.",
         varies=False,
