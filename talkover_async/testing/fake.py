@@ -593,7 +593,6 @@ class FakeTalkover(Seeding):
             raise ApiError(
                 429,
                 "Too Many Attempts.",
-                table_code="RATE_LIMITED",
                 headers={
                     "Retry-After": str(retry_after),
                     "X-RateLimit-Limit": str(limit),
@@ -608,7 +607,7 @@ class FakeTalkover(Seeding):
             return {}
         parsed = view.json
         if not isinstance(parsed, dict):
-            raise ApiError(400, "The request body must be a JSON object.", table_code="BAD_REQUEST")
+            raise ApiError(400, "The request body must be a JSON object.")
         return parsed
 
     # -- introspection -----------------------------------------------------------------

@@ -47,7 +47,9 @@ _STATUS_CODES = {
 
 
 def code_for_status(status: int) -> str:
-    """A code for a status when the route documents none (used by the nested/flat styles)."""
+    """A code for a status when the route's error table lists none: only rendered when a test
+    forces `error_style="nested"`/`"flat"` (some of these are the fake's own, e.g. `NOT_FOUND`);
+    `unknowns="vary"` draws E3/E1 only for documented codes."""
     if status >= 500:
         return "SERVER_ERROR"
     return _STATUS_CODES.get(status, "ERROR")

@@ -11,6 +11,7 @@ import pytest
 
 from talkover_async import _json
 from talkover_async.testing import FakeTalkover, faults
+from talkover_async.testing.documented import DOCUMENTED_CODES
 from talkover_async.testing.unknowns import (
     DOCS_BEGIN,
     DOCS_END,
@@ -46,6 +47,14 @@ def test_every_choice_in_the_code_is_in_the_table_and_every_varied_record_is_use
     for record in UNKNOWNS:
         assert record.reason and record.what and record.area
         assert not record.varies or record.alternatives, record.key
+
+
+def test_every_code_a_handler_names_is_a_documented_one() -> None:
+    """`code=` (sent as is) and `table_code=` (sent by E3/E1 in vary) are only codes the docs
+    name; an error without one falls back to E2 in every mode."""
+    source = "\n".join(p.read_text() for p in PACKAGE.rglob("*.py"))
+    named = set(re.findall(r'\b(?:table_)?code="([A-Z_]+)"', source))
+    assert named and named <= DOCUMENTED_CODES, named - DOCUMENTED_CODES
 
 
 def test_honest_mode_always_makes_the_first_choice() -> None:

@@ -391,7 +391,7 @@ def _sftp(ctx: Ctx) -> dict[str, Any]:
     campaign = _campaign(ctx)
     config = ctx.env.sftp.get(campaign.id)
     if config is None:
-        raise ApiError(404, "SFTP configuration not found", table_code="NOT_FOUND")
+        raise ApiError(404, "SFTP configuration not found")
     return config
 
 
