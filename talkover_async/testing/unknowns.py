@@ -216,10 +216,23 @@ UNKNOWNS: tuple[Unknown, ...] = (
     Unknown(
         "webhooks.event_payload",
         "webhooks",
-        "Payloads of real (non-test) agent and campaign events",
+        "Payloads of real (non-test) agent and campaign events, and of the campaign test event",
         ("{event, event_id, timestamp, call_id, agent_id, to, from, direction, status, duration, "
-         "is_testing, context, ...} (the fake's own)",),
-        "Only `webhook.test` has a documented payload; `context` is documented to be echoed.",
+         "is_testing, context, ...} (the fake's own); the campaign test sends its first "
+         "subscribed event with campaign fields and `test: true`",),
+        "Only the agent `webhook.test` has a documented payload; the campaign test is \"a "
+        "synthetic event matching the webhook's subscribed events\"; `context` is documented "
+        "to be echoed.",
+        varies=False,
+    ),
+    Unknown(
+        "webhooks.retries",
+        "webhooks",
+        "Which delivery failures are retried, and when",
+        ("any non-2xx answer, timeout or connection error, retried at once (no back-off) up to "
+         "`max_retries`; one delivery log per attempt",),
+        "The docs say deliveries are retried up to `max_retries` on failure; the schedule and "
+        "which statuses count as failure are not documented.",
         varies=False,
     ),
     Unknown(
