@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from .. import _json
-from .shaping import header_casing
+from .shaping import header_casing, shape_payload
 from .state import DeliveryLog, Webhook
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ class Deliverer:
                     hook, payload, session=own, first_attempt=first_attempt, retries=retries
                 )
         attempts = 1 + (hook.max_retries if retries is None else retries)
+        payload = shape_payload(self.fake.unknowns, payload)
         logs: list[DeliveryLog] = []
         for number in range(first_attempt, first_attempt + attempts):
             log = await self._attempt(session, hook, payload, number)

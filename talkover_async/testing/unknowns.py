@@ -182,7 +182,7 @@ UNKNOWNS: tuple[Unknown, ...] = (
     Unknown(
         "timestamps.fraction",
         "all",
-        "Fractional seconds in timestamps",
+        "Fractional seconds in timestamps (answers and webhook event payloads)",
         ("as each page's example shows (seconds; microseconds on agent webhook objects and "
          "event payloads)", "seconds everywhere", "microseconds everywhere"),
         "The docs use both forms for the same kind of field (agents.md gap 26); nothing says "
