@@ -219,7 +219,7 @@ def campaign_json(ctx: Ctx, campaign: Campaign, form: str) -> dict[str, Any]:
                 for cc in _calls_of(ctx, campaign)
             ]  # fmt: skip
         elif key == "files":
-            out[key] = list(cfg.get("_files", []))
+            out[key] = list(campaign.files)
         else:
             out[key] = cfg.get(key)
     return out
