@@ -99,7 +99,7 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "429 body and header names when the plan's rate limit is exceeded; rate-limit "
         "headers on every answer when `rate_limit_per_minute` is set",
         ("E2 {success: false, message: \"Too Many Attempts.\"} + Retry-After, "
-         "X-RateLimit-Limit, X-RateLimit-Remaining (the `rate_limited()` fault: Retry-After "
+         "X-RateLimit-Limit, X-RateLimit-Remaining (the rate_limited() fault: Retry-After "
          "only)",),
         "The introduction says rate-limit headers exist but names none; no 429 body is "
         "shown, and no code for it: E2 in every mode.",
@@ -151,7 +151,7 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "Which status answers a condition the docs name without one (or a listed status tied "
         "to no condition)",
         ("make call: unpublished or non-outbound agent 400, no credits 402; publish when not "
-         "ready 422 E4 naming the missing settings in `errors`; advanced settings for an "
+         "ready 422 E4 naming the missing settings in errors; advanced settings for an "
          "ineligible agent 422; campaign call on a completed or cancelled campaign 409; SIP "
          "trunk on a plan without custom trunks 403; activating an unverified trunk 422",),
         "make-call lists 400/401/404/402 with no condition or body; publish says its 422 "
@@ -219,7 +219,7 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "Payloads of real (non-test) agent and campaign events, and of the campaign test event",
         ("{event, event_id, timestamp, call_id, agent_id, to, from, direction, status, duration, "
          "is_testing, context, ...} (the fake's own); the campaign test sends its first "
-         "subscribed event with campaign fields and `test: true`",),
+         "subscribed event with campaign fields and test: true",),
         "Only the agent `webhook.test` has a documented payload; the campaign test is \"a "
         "synthetic event matching the webhook's subscribed events\"; `context` is documented "
         "to be echoed.",
@@ -230,7 +230,7 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "webhooks",
         "Which delivery failures are retried, and when",
         ("any non-2xx answer, timeout or connection error, retried at once (no back-off) up to "
-         "`max_retries`; one delivery log per attempt",),
+         "max_retries; one delivery log per attempt",),
         "The docs say deliveries are retried up to `max_retries` on failure; the schedule and "
         "which statuses count as failure are not documented.",
         varies=False,

@@ -47,6 +47,7 @@ def test_every_choice_in_the_code_is_in_the_table_and_every_varied_record_is_use
     for record in UNKNOWNS:
         assert record.reason and record.what and record.area
         assert not record.varies or record.alternatives, record.key
+        assert "`" not in "".join(record.options), record.key  # rendered inside code spans
 
 
 def test_every_code_a_handler_names_is_a_documented_one() -> None:
