@@ -93,6 +93,9 @@ SERVER_ERROR_BODIES: dict[str, dict[str, Any]] = {
 }
 
 
+#: The 404 bodies the agent webhook pages show.
+AGENT_WEBHOOK_404S = frozenset({"Agent not found in this environment.", "Webhook not found."})
+
 _FLOW_ROUTES = ("PUT /agents/{agent_id}/flow", "POST /agents/{agent_id}/flow/validate")
 
 
@@ -104,6 +107,7 @@ def is_documented(
     shape: str = "flat",
     *,
     permission: bool = False,
+    message: str = "",
 ) -> bool:
     """True when the docs show this error's body (so it is sent exactly, never varied).
     `permission`: a 403 for a token's abilities, documented only where `FORBIDDEN_MESSAGES`
@@ -114,7 +118,14 @@ def is_documented(
         return route_key in FORBIDDEN_MESSAGES
     if code is not None or (route_key, status) in DOCUMENTED_ERRORS:
         return True
-    return family == "webhook" and status in (401, 404, 422)
+    if family != "webhook":
+        return False
+    # the agent webhook pages show a 401, two 404s and the E4 422 (campaign webhook pages none)
+    return route_key.split(" ", 1)[1].startswith("/agents/") and (
+        (status == 401 and message == "Missing Bearer Token")
+        or (status == 404 and message in AGENT_WEBHOOK_404S)
+        or (status == 422 and shape == "laravel")
+    )
 
 
 def allows(abilities: Sequence[str] | None, method: str, route_key: str) -> bool:

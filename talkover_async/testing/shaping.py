@@ -60,7 +60,13 @@ def render_error(
     choice (`error.shape`, `error.validation`, `error.500`, `permissions.forbidden_body`)."""
     if documented is None:
         documented = route is not None and is_documented(
-            route.key, route.family, exc.status, exc.code, exc.shape, permission=exc.permission
+            route.key,
+            route.family,
+            exc.status,
+            exc.code,
+            exc.shape,
+            permission=exc.permission,
+            message=exc.message,
         )
     if documented or not unknowns.vary:
         return exc.render("documented")

@@ -74,7 +74,9 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "(or a generic documented one: INVALID_TOKEN, VALIDATION_ERROR, CONFLICT, "
         "SERVER_ERROR...); where the docs name no code for the error, only E2 is sent. The "
         "Account API routes, whose bodies carry no `success`, answer E5 {message} instead of "
-        "E2.",
+        "E2. Of the webhook pages' errors only the agent webhook 401 for a missing token, "
+        "their two 404s and the E4 422 are shown: a wrong token there (E5 \"Unauthenticated.\") "
+        "and every campaign webhook error are this choice.",
     ),
     Unknown(
         "error.validation",

@@ -299,3 +299,32 @@ async def test_vary_is_reproducible_per_seed(receiver: Any) -> None:
         runs.append((fake.unknowns.drawn, answers))
     assert runs[0] == runs[1]
     assert runs[0] != runs[2]
+
+
+async def test_vary_draws_webhook_errors_the_pages_do_not_show() -> None:
+    """The agent webhook pages show a missing-token 401 and two 404s (sent exactly); a wrong
+    token there, and every campaign webhook error, are undocumented and drawn."""
+    wrong_token: set[str] = set()
+    campaign_404: set[str] = set()
+
+    def shape(body: dict[str, Any]) -> str:
+        return "E1" if "error" in body else "E3" if "code" in body else "E2/E5"
+
+    for seed in range(8):
+        fake = _vary(seed)
+        api = Api(fake)
+        agent = fake.seed_agent()
+        campaign = fake.seed_campaign(agent.id)
+        assert (await api.get(f"/agents/{agent.id}/webhooks/nope")).json == {
+            "success": False,
+            "message": "Webhook not found.",
+        }
+        assert (await api.get(f"/agents/{agent.id}/webhooks", token=None)).json == {
+            "message": "Missing Bearer Token"
+        }
+        wrong_token.add(shape((await api.get(f"/agents/{agent.id}/webhooks", token="x")).json))
+        before = sum(fake.unknowns.drawn.get("error.shape", {}).values())
+        campaign_404.add(shape((await api.get(f"/campaigns/{campaign.id}/webhooks/nope")).json))
+        assert sum(fake.unknowns.drawn["error.shape"].values()) == before + 1  # a choice
+    assert wrong_token == {"E1", "E3", "E2/E5"}
+    assert campaign_404 == {"E2/E5"}  # the docs name no code for it: E2 only
