@@ -8,7 +8,7 @@ import pytest
 from talkover_async.testing import FakeTalkover, faults
 from talkover_async.testing.faults import ServerError, kind_name, parse_kind
 
-from .conftest import OTHER, SESSION, TOKEN, Api
+from .conftest import OTHER, SESSION, TOKEN, Api, error_shape
 
 
 async def _pat(api: Api, abilities: list[str] | None) -> str:
@@ -115,7 +115,7 @@ async def test_server_error_bodies_vary_where_undocumented() -> None:
         fake.faults.add("GET /voice-templates/{id}/demo", faults.server_error(), times=None)
         api = Api(fake)
         body = (await api.get("/agents")).json
-        bodies.add("E1" if "error" in body else "E3" if "code" in body else "E2")
+        bodies.add(error_shape(body))
         if "code" in body:
             assert body["code"] == "SERVER_ERROR"
         demo = await api.get("/voice-templates/x/demo")
@@ -141,7 +141,7 @@ async def test_a_permission_403_on_delete_campaign_is_not_its_documented_state_4
         assert refused.json == {"success": False, "message": "Cannot delete active campaign"}
         fake.scope(TOKEN, ["read"])
         body = (await api.delete(f"/campaigns/{campaign.id}")).json
-        shapes.add("E1" if "error" in body else "E3" if "code" in body else "E2")
+        shapes.add(error_shape(body))
         assert (body.get("code") or body.get("error", {}).get("code", "UNAUTHORIZED")) == (
             "UNAUTHORIZED"
         )
