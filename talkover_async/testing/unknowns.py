@@ -117,6 +117,25 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "delete-training, delete-action and delete-campaign show the E2 body; the voice demo "
         "shows {\"error\": \"Failed to generate demo audio\"}. Those are always sent as shown.",
     ),
+    Unknown(
+        "rate_limit.scope",
+        "all",
+        "What a rate limit counts (`rate_limit_per_minute=`)",
+        ("each environment token's requests over a sliding minute (the Account API routes "
+         "share one window), on the virtual clock unless rate_limit_clock=\"real\"",),
+        "The introduction gives requests per minute per plan; whether limits are per token, "
+        "environment or account, and fixed or sliding, is not documented.",
+        varies=False,
+    ),
+    Unknown(
+        "paging.limits",
+        "all list endpoints",
+        "A `page` or `per_page` out of range",
+        ("422 E4 (per_page above the documented maximum, or below 1); clamped to 100 where the "
+         "page states no maximum (list agents)",),
+        "The pages give maximums (100) but not what happens above them.",
+        varies=False,
+    ),
     # -- statuses ----------------------------------------------------------------------
     Unknown(
         "status.create",
@@ -155,7 +174,8 @@ UNKNOWNS: tuple[Unknown, ...] = (
         ("make call: unpublished or non-outbound agent 400, no credits 402; publish when not "
          "ready 422 E4 naming the missing settings in errors; advanced settings for an "
          "ineligible agent 422; campaign call on a completed or cancelled campaign 409; SIP "
-         "trunk on a plan without custom trunks 403; activating an unverified trunk 422",),
+         "trunk on a plan without custom trunks 403; activating an unverified trunk 422; a "
+         "request body that is not a JSON object 400",),
         "make-call lists 400/401/404/402 with no condition or body; publish says its 422 "
         "explains what is missing, without an example; the plan-gate, activation and "
         "advanced-settings errors are not shown. The bodies follow `error.shape` / "
