@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -26,14 +27,21 @@ def test_example_script_runs(script: str, tmp_path: pathlib.Path) -> None:
     assert result.stdout.strip()
 
 
-def test_example_test_passes(tmp_path: pathlib.Path) -> None:
+@pytest.mark.parametrize("seeds", [0, 3])
+def test_example_test_passes(tmp_path: pathlib.Path, seeds: int) -> None:
+    """The example suite passes as shipped, and under `--talkover-vary-seeds` (each of its
+    fake-driven tests once per seed of `unknowns="vary"`)."""
+    example = ROOT / "examples" / "test_with_fake.py"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "asyncio_mode=auto",
-         str(ROOT / "examples" / "test_with_fake.py")],
+         f"--talkover-vary-seeds={seeds}", str(example)],
         cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120, check=False,
     )
     assert result.returncode == 0, result.stdout[-2000:]
-    assert " passed" in result.stdout and " failed" not in result.stdout
+    tests = example.read_text().count("\nasync def test_") + example.read_text().count("\ndef test_")
+    passed = re.search(r"(\d+) passed", result.stdout)
+    assert passed is not None and tests > 0, result.stdout[-500:]
+    assert int(passed.group(1)) == tests * max(seeds, 1), result.stdout[-500:]
 
 
 def test_contacts_csv_has_2000_rows() -> None:

@@ -136,6 +136,7 @@ def parse_traceparent(value: str) -> tuple[str, str]:
 # --- spans over loopback (the fake served on 127.0.0.1) ---------------------------------------
 
 
+@pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
 async def test_one_client_span_per_operation_with_http_attributes(
     provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
@@ -170,6 +171,7 @@ async def test_one_client_span_per_operation_with_http_attributes(
     assert_clean(span, TOKEN)
 
 
+@pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
 async def test_span_is_a_child_of_the_callers_span(
     provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
@@ -220,6 +222,7 @@ async def test_tracestate_of_an_incoming_context_reaches_the_server(
     assert span.parent is not None and span.parent.span_id == 0xB7AD6B7169203331
 
 
+@pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
 async def test_503_then_200_is_one_span_with_a_retry_event(
     provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
@@ -249,6 +252,7 @@ async def test_503_then_200_is_one_span_with_a_retry_event(
     assert_clean(span, TOKEN)
 
 
+@pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
 async def test_reset_after_send_post_is_sent_and_recorded_without_secrets(
     provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
@@ -278,6 +282,7 @@ async def test_reset_after_send_post_is_sent_and_recorded_without_secrets(
     assert_clean(span, CANARY_TOKEN)
 
 
+@pytest.mark.usefixtures("talkover_unknowns")  # --talkover-vary-seeds
 async def test_http_error_status_sets_error_type_and_sent(
     provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:

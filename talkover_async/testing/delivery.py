@@ -14,6 +14,8 @@ HMAC-SHA256 of the raw body keyed by `webhook_secret`) when a secret is set; plu
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -22,8 +24,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from .. import _json
-from ..webhooks.signing import SIGNATURE_HEADER, sign
-from .shaping import header_casing
+from .shaping import header_casing, shape_payload
 from .state import DeliveryLog, Webhook
 
 if TYPE_CHECKING:
@@ -32,6 +33,16 @@ if TYPE_CHECKING:
 __all__ = ["LOOPBACK_HOSTS", "SIGNATURE_HEADER", "Deliverer", "WebhookSink", "sign"]
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+#: The signature header the fake sends (`webhooks.delivery_headers` in `unknowns.py`). The fake
+#: signs on its own, not with `talkover_async.webhooks`, so that it disagrees when the SDK's
+#: verification is wrong.
+SIGNATURE_HEADER = "X-Talkover-Signature"
+
+
+def sign(raw_body: bytes, secret: str) -> str:
+    """The lowercase hex HMAC-SHA256 of `raw_body` keyed with `secret` (UTF-8)."""
+    return hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
+
 # An in-process receiver: `(url, headers, body) -> HTTP status` (or `(status, response_text)`).
 WebhookSink = Callable[[str, Mapping[str, str], bytes], Awaitable[int | tuple[int, str]]]
 _RESPONSE_BODY_LIMIT = 2000
@@ -79,6 +90,7 @@ class Deliverer:
                     hook, payload, session=own, first_attempt=first_attempt, retries=retries
                 )
         attempts = 1 + (hook.max_retries if retries is None else retries)
+        payload = shape_payload(self.fake.unknowns, payload)
         logs: list[DeliveryLog] = []
         for number in range(first_attempt, first_attempt + attempts):
             log = await self._attempt(session, hook, payload, number)

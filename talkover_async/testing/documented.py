@@ -93,18 +93,39 @@ SERVER_ERROR_BODIES: dict[str, dict[str, Any]] = {
 }
 
 
+#: The 404 bodies the agent webhook pages show.
+AGENT_WEBHOOK_404S = frozenset({"Agent not found in this environment.", "Webhook not found."})
+
 _FLOW_ROUTES = ("PUT /agents/{agent_id}/flow", "POST /agents/{agent_id}/flow/validate")
 
 
 def is_documented(
-    route_key: str, family: str, status: int, code: str | None, shape: str = "flat"
+    route_key: str,
+    family: str,
+    status: int,
+    code: str | None,
+    shape: str = "flat",
+    *,
+    permission: bool = False,
+    message: str = "",
 ) -> bool:
-    """True when the docs show this error's body (so it is sent exactly, never varied)."""
+    """True when the docs show this error's body (so it is sent exactly, never varied).
+    `permission`: a 403 for a token's abilities, documented only where `FORBIDDEN_MESSAGES`
+    has the route (delete-campaign's documented 403 is a state refusal, not a permission)."""
     if route_key in _FLOW_ROUTES and shape != "list":
         return False  # only the flow pages' list body is shown, not field validation
+    if permission:
+        return route_key in FORBIDDEN_MESSAGES
     if code is not None or (route_key, status) in DOCUMENTED_ERRORS:
         return True
-    return family == "webhook" and status in (401, 404, 422)
+    if family != "webhook":
+        return False
+    # the agent webhook pages show a 401, two 404s and the E4 422 (campaign webhook pages none)
+    return route_key.split(" ", 1)[1].startswith("/agents/") and (
+        (status == 401 and message == "Missing Bearer Token")
+        or (status == 404 and message in AGENT_WEBHOOK_404S)
+        or (status == 422 and shape == "laravel")
+    )
 
 
 def allows(abilities: Sequence[str] | None, method: str, route_key: str) -> bool:

@@ -30,7 +30,13 @@ from ..http import Request, Response
 from .catalog import EMMA, phone_number, voice_template
 from .clock import VirtualClock
 from .delivery import Deliverer, WebhookSink
-from .documented import FORBIDDEN_MESSAGES, GENERIC_FORBIDDEN, SERVER_ERROR_BODIES, allows
+from .documented import (
+    FORBIDDEN_MESSAGES,
+    GENERIC_FORBIDDEN,
+    INTERNAL_ERROR,
+    SERVER_ERROR_BODIES,
+    allows,
+)
 from .faults import GATEWAY_PAGE as _GATEWAY_PAGE
 from .faults import GATEWAY_REASONS as _GATEWAY_REASONS
 from .faults import (
@@ -92,6 +98,12 @@ class _Answer:
 
 def _env_id(env: Environment | None) -> str | None:
     return env.id if env is not None else None
+
+
+def _shape(route: Route | None) -> Literal["flat", "bare"]:
+    """The documented shape of the fake's own errors on `route`: E5 `{message}` on the
+    Account API token routes, whose bodies carry no `success` (`error.shape`), else E2/E3."""
+    return "bare" if route is not None and route.family == "account" else "flat"
 
 
 class FakeTalkover(Seeding):
@@ -411,7 +423,7 @@ class FakeTalkover(Seeding):
         answer = None
         if kind is None or kind.processed:
             answer = await self._process(view, route, params, path_known)
-        outcome = self._outcome(kind, answer, route.key if route else None)
+        outcome = self._outcome(kind, answer, route)
         self.journal.record(
             JournalEntry(
                 seq=len(self.journal) + 1,
@@ -436,7 +448,7 @@ class FakeTalkover(Seeding):
         return outcome
 
     def _outcome(
-        self, kind: FaultKind | None, answer: _Answer | None, route_key: str | None = None
+        self, kind: FaultKind | None, answer: _Answer | None, route: Route | None = None
     ) -> Outcome:
         if kind is None or isinstance(kind, Latency):
             assert answer is not None
@@ -454,9 +466,11 @@ class FakeTalkover(Seeding):
             )
             return Outcome("respond", kind.status, headers, raw)
         if isinstance(kind, ServerError):
-            documented = SERVER_ERROR_BODIES.get(route_key or "")
+            documented = SERVER_ERROR_BODIES.get(route.key if route else "")
             if documented is None:
-                error = ApiError(500, "Internal server error.", table_code="SERVER_ERROR")
+                error = ApiError(
+                    500, INTERNAL_ERROR["message"], table_code="SERVER_ERROR", shape=_shape(route)
+                )
                 documented = render_error(self.unknowns, error, documented=False, key="error.500")
             return Outcome("respond", 500, dict(_JSON), _json.dumps(documented))
         if isinstance(kind, RateLimited):
@@ -505,7 +519,7 @@ class FakeTalkover(Seeding):
             return self._error(exc, headers, env, route, processed=True)
         except Exception:
             self.internal_errors.append(traceback.format_exc())
-            failure = {"success": False, "message": "Internal server error."}
+            failure = dict(INTERNAL_ERROR)
             return _Answer(500, headers, _json.dumps(failure), failure, True, _env_id(env))
         assert isinstance(reply, Reply)
         headers.update(reply.headers)
@@ -563,7 +577,9 @@ class FakeTalkover(Seeding):
         if allows(abilities, route.method, route.key):
             return
         message = FORBIDDEN_MESSAGES.get(route.key, GENERIC_FORBIDDEN)
-        raise ApiError(403, message, table_code="UNAUTHORIZED")
+        raise ApiError(
+            403, message, table_code="UNAUTHORIZED", shape=_shape(route), permission=True
+        )
 
     def _rate_limit(self, key: str) -> dict[str, str]:
         limit = self.rate_limit_per_minute
@@ -577,7 +593,6 @@ class FakeTalkover(Seeding):
             raise ApiError(
                 429,
                 "Too Many Attempts.",
-                table_code="RATE_LIMITED",
                 headers={
                     "Retry-After": str(retry_after),
                     "X-RateLimit-Limit": str(limit),
@@ -592,7 +607,7 @@ class FakeTalkover(Seeding):
             return {}
         parsed = view.json
         if not isinstance(parsed, dict):
-            raise ApiError(400, "The request body must be a JSON object.", table_code="BAD_REQUEST")
+            raise ApiError(400, "The request body must be a JSON object.")
         return parsed
 
     # -- introspection -----------------------------------------------------------------

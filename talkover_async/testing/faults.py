@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .documented import INTERNAL_ERROR
+
 if TYPE_CHECKING:
     from .journal import RequestView
 
@@ -64,7 +66,6 @@ __all__ = [
     "truncated",
 ]
 
-INTERNAL_ERROR_BODY = {"success": False, "message": "Internal server error."}
 GATEWAY_PAGE = (
     "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
     "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
@@ -176,7 +177,7 @@ def status(
 ) -> Status:
     """A chosen status and body (default: the documented 500 body)."""
     return Status(
-        code, INTERNAL_ERROR_BODY if body is None else body, dict(headers or {}), processed
+        code, INTERNAL_ERROR if body is None else body, dict(headers or {}), processed
     )
 
 
@@ -259,7 +260,7 @@ def parse_kind(kind: FaultKind | str) -> FaultKind:
 # Every kind, as the chaos helper draws them (latency kept short so chaos runs stay fast).
 ALL_KINDS: tuple[FaultKind, ...] = (
     Latency(0.01),
-    Status(500, INTERNAL_ERROR_BODY),
+    Status(500, INTERNAL_ERROR),
     Status(503, {"success": False, "message": "Service unavailable."}),
     RateLimited(1),
     ResetBefore(),

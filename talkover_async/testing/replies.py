@@ -47,7 +47,9 @@ _STATUS_CODES = {
 
 
 def code_for_status(status: int) -> str:
-    """A code for a status when the route documents none (used by the nested/flat styles)."""
+    """A code for a status when the route's error table lists none: only rendered when a test
+    forces `error_style="nested"`/`"flat"` (some of these are the fake's own, e.g. `NOT_FOUND`);
+    `unknowns="vary"` draws E3/E1 only for documented codes."""
     if status >= 500:
         return "SERVER_ERROR"
     return _STATUS_CODES.get(status, "ERROR")
@@ -76,7 +78,8 @@ def ok(data: Any = None, message: str | None = None, status: int = 200, **extra:
 class ApiError(Exception):
     """An error answer. `code` is shown in the documented style only when the spec's example
     body carries it; `table_code` is the code the endpoint's error table lists (used by the
-    nested and flat styles when `code` is None)."""
+    nested and flat styles when `code` is None); `permission` marks a 403 refused for the
+    token's abilities."""
 
     def __init__(
         self,
@@ -90,6 +93,7 @@ class ApiError(Exception):
         errors: Mapping[str, list[str]] | list[str] | None = None,
         data: Any = None,
         headers: Mapping[str, str] | None = None,
+        permission: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -101,6 +105,7 @@ class ApiError(Exception):
         self.errors = errors
         self.data = data
         self.headers = dict(headers or {})
+        self.permission = permission  # a 403 for the token's abilities (not the route's state)
 
     @property
     def any_code(self) -> str:

@@ -60,7 +60,7 @@ class Seeding:
                 "processed_records": done,
             }
             added.append(record)
-        campaign.config.setdefault("_files", []).extend(added)
+        campaign.files.extend(added)
         return added
 
     def seed_release_request(

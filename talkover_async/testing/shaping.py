@@ -1,5 +1,6 @@
 """Where an answer's form is undocumented, shape it as `unknowns.py` says: error bodies, money
-amounts, timestamp fractions, a list's paging key, header casing, delivery-log payloads.
+amounts, timestamp fractions (answers and webhook payloads), a list's paging key, header
+casing, delivery-log payloads.
 
 In `honest` mode every function here makes the table's default choice; in `vary` mode each
 draws from the fake's seeded generator (one draw per answer).
@@ -23,6 +24,7 @@ __all__ = [
     "header_casing",
     "log_request_payload",
     "render_error",
+    "shape_payload",
     "shape_reply",
 ]
 
@@ -58,7 +60,13 @@ def render_error(
     choice (`error.shape`, `error.validation`, `error.500`, `permissions.forbidden_body`)."""
     if documented is None:
         documented = route is not None and is_documented(
-            route.key, route.family, exc.status, exc.code, exc.shape
+            route.key,
+            route.family,
+            exc.status,
+            exc.code,
+            exc.shape,
+            permission=exc.permission,
+            message=exc.message,
         )
     if documented or not unknowns.vary:
         return exc.render("documented")
@@ -126,6 +134,13 @@ def shape_reply(unknowns: Unknowns, route: Route, body: Any) -> Any:
     if fraction:
         body = _stamps(body, micro=fraction == 2)
     return body
+
+
+def shape_payload(unknowns: Unknowns, payload: dict[str, Any]) -> dict[str, Any]:
+    """A webhook event payload with `timestamps.fraction` applied (vary mode only; one draw
+    per delivery, so every retry of it sends the same bytes)."""
+    fraction = unknowns.pick("timestamps.fraction")
+    return _stamps(payload, micro=fraction == 2) if fraction else payload
 
 
 def _canonical(name: str) -> str:

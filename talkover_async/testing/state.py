@@ -152,6 +152,7 @@ class Campaign:
     updated_at: float
     status: str = "draft"
     started: bool = False
+    files: list[dict[str, Any]] = attrs.field(factory=list)  # `files[]` (seed_campaign_files)
     seq: int = attrs.field(factory=_next_seq)
 
 

@@ -74,7 +74,9 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "(or a generic documented one: INVALID_TOKEN, VALIDATION_ERROR, CONFLICT, "
         "SERVER_ERROR...); where the docs name no code for the error, only E2 is sent. The "
         "Account API routes, whose bodies carry no `success`, answer E5 {message} instead of "
-        "E2.",
+        "E2. Of the webhook pages' errors only the agent webhook 401 for a missing token, "
+        "their two 404s and the E4 422 are shown: a wrong token there (E5 \"Unauthenticated.\") "
+        "and every campaign webhook error are this choice.",
     ),
     Unknown(
         "error.validation",
@@ -96,9 +98,11 @@ UNKNOWNS: tuple[Unknown, ...] = (
     Unknown(
         "error.429",
         "all",
-        "429 body and headers when the plan's rate limit is exceeded",
+        "429 body and header names when the plan's rate limit is exceeded; rate-limit "
+        "headers on every answer when `rate_limit_per_minute` is set",
         ("E2 {success: false, message: \"Too Many Attempts.\"} + Retry-After, "
-         "X-RateLimit-Limit, X-RateLimit-Remaining",),
+         "X-RateLimit-Limit, X-RateLimit-Remaining (the rate_limited() fault: Retry-After "
+         "only)",),
         "The introduction says rate-limit headers exist but names none; no 429 body is "
         "shown, and no code for it: E2 in every mode.",
         varies=False,
@@ -112,6 +116,25 @@ UNKNOWNS: tuple[Unknown, ...] = (
          "E1 {success: false, error: {code: \"SERVER_ERROR\", ...}}"),
         "delete-training, delete-action and delete-campaign show the E2 body; the voice demo "
         "shows {\"error\": \"Failed to generate demo audio\"}. Those are always sent as shown.",
+    ),
+    Unknown(
+        "rate_limit.scope",
+        "all",
+        "What a rate limit counts (`rate_limit_per_minute=`)",
+        ("each environment token's requests over a sliding minute (the Account API routes "
+         "share one window), on the virtual clock unless rate_limit_clock=\"real\"",),
+        "The introduction gives requests per minute per plan; whether limits are per token, "
+        "environment or account, and fixed or sliding, is not documented.",
+        varies=False,
+    ),
+    Unknown(
+        "paging.limits",
+        "all list endpoints",
+        "A `page` or `per_page` out of range",
+        ("422 E4 (per_page above the documented maximum, or below 1); clamped to 100 where the "
+         "page states no maximum (list agents)",),
+        "The pages give maximums (100) but not what happens above them.",
+        varies=False,
     ),
     # -- statuses ----------------------------------------------------------------------
     Unknown(
@@ -143,6 +166,31 @@ UNKNOWNS: tuple[Unknown, ...] = (
         "says the errors are the same ones. Not varied, like `status.functional_failure`.",
         varies=False,
     ),
+    Unknown(
+        "error.conditions",
+        "agents, calls, campaigns, SIP",
+        "Which status answers a condition the docs name without one (or a listed status tied "
+        "to no condition)",
+        ("make call: unpublished or non-outbound agent 400, no credits 402; publish when not "
+         "ready 422 E4 naming the missing settings in errors; advanced settings for an "
+         "ineligible agent 422; campaign call on a completed or cancelled campaign 409; SIP "
+         "trunk on a plan without custom trunks 403; activating an unverified trunk 422; a "
+         "request body that is not a JSON object 400",),
+        "make-call lists 400/401/404/402 with no condition or body; publish says its 422 "
+        "explains what is missing, without an example; the plan-gate, activation and "
+        "advanced-settings errors are not shown. The bodies follow `error.shape` / "
+        "`error.validation`.",
+        varies=False,
+    ),
+    Unknown(
+        "error.duplicate_call",
+        "campaigns",
+        "Where the 409 of a duplicate campaign call carries the existing call",
+        ("details.existing_call {id, campaign_id, to, status, scheduled_at, created_at}",),
+        "The page says the body starts {\"success\": false, ... and includes the existing "
+        "call's details; the rest is cut off.",
+        varies=False,
+    ),
     # -- shapes of success bodies ------------------------------------------------------
     Unknown(
         "pagination.campaigns",
@@ -156,7 +204,7 @@ UNKNOWNS: tuple[Unknown, ...] = (
     Unknown(
         "timestamps.fraction",
         "all",
-        "Fractional seconds in timestamps",
+        "Fractional seconds in timestamps (answers and webhook event payloads)",
         ("as each page's example shows (seconds; microseconds on agent webhook objects and "
          "event payloads)", "seconds everywhere", "microseconds everywhere"),
         "The docs use both forms for the same kind of field (agents.md gap 26); nothing says "
@@ -190,10 +238,23 @@ UNKNOWNS: tuple[Unknown, ...] = (
     Unknown(
         "webhooks.event_payload",
         "webhooks",
-        "Payloads of real (non-test) agent and campaign events",
+        "Payloads of real (non-test) agent and campaign events, and of the campaign test event",
         ("{event, event_id, timestamp, call_id, agent_id, to, from, direction, status, duration, "
-         "is_testing, context, ...} (the fake's own)",),
-        "Only `webhook.test` has a documented payload; `context` is documented to be echoed.",
+         "is_testing, context, ...} (the fake's own); the campaign test sends its first "
+         "subscribed event with campaign fields and test: true",),
+        "Only the agent `webhook.test` has a documented payload; the campaign test is \"a "
+        "synthetic event matching the webhook's subscribed events\"; `context` is documented "
+        "to be echoed.",
+        varies=False,
+    ),
+    Unknown(
+        "webhooks.retries",
+        "webhooks",
+        "Which delivery failures are retried, and when",
+        ("any non-2xx answer, timeout or connection error, retried at once (no back-off) up to "
+         "max_retries; one delivery log per attempt",),
+        "The docs say deliveries are retried up to `max_retries` on failure; the schedule and "
+        "which statuses count as failure are not documented.",
         varies=False,
     ),
     Unknown(
@@ -224,7 +285,9 @@ UNKNOWNS: tuple[Unknown, ...] = (
          "E3 {success: false, message, code: \"UNAUTHORIZED\"}",
          "E1 {success: false, error: {code: \"UNAUTHORIZED\", ...}}"),
         "delete-agent, delete-training and delete-action show E2 bodies (sent as shown); the "
-        "message of delete-agent's example is used elsewhere.",
+        "message of delete-agent's example is used elsewhere (delete-campaign's documented 403 "
+        "is its state refusal, so a permission 403 there is this choice too). The Account API "
+        "token routes answer E5 {message}, like their other errors.",
     ),
     # -- states ------------------------------------------------------------------------
     Unknown(

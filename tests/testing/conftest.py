@@ -50,6 +50,12 @@ class Resp:
         return f"<Resp {self.status} {self.body[:300]!r}>"
 
 
+def error_shape(body: Any) -> str:
+    """Which documented error shape a body has: E1 (nested `error`), E3 (flat `code`) or
+    E2 (E5 too: no code)."""
+    return "E1" if "error" in body else "E3" if "code" in body else "E2"
+
+
 class Api:
     """Sends requests to the fake in-process (a `talkover_async.http.Request` per call)."""
 

@@ -8,7 +8,7 @@ import pytest
 from talkover_async.testing import FakeTalkover, faults
 from talkover_async.testing.faults import ServerError, kind_name, parse_kind
 
-from .conftest import OTHER, SESSION, TOKEN, Api
+from .conftest import OTHER, SESSION, TOKEN, Api, error_shape
 
 
 async def _pat(api: Api, abilities: list[str] | None) -> str:
@@ -33,6 +33,8 @@ async def test_a_read_token_reads_and_nothing_else(api: Api) -> None:
     listed = (await api.get("/user/api-tokens", token=SESSION)).data
     revoke = await api.delete(f"/user/api-tokens/{listed[0]['id']}", token=read)
     assert revoke.status == 403
+    # the token routes' bodies carry no `success` (E5, like their 401 and 404)
+    assert revoke.json == {"message": "You are not authorized to perform this action."}
     assert (await api.post("/user/api-tokens", {"name": "x"}, token=read)).status == 403
     assert api.fake.account.balance == 100.0  # nothing was bought
 
@@ -113,9 +115,34 @@ async def test_server_error_bodies_vary_where_undocumented() -> None:
         fake.faults.add("GET /voice-templates/{id}/demo", faults.server_error(), times=None)
         api = Api(fake)
         body = (await api.get("/agents")).json
-        bodies.add("E1" if "error" in body else "E3" if "code" in body else "E2")
+        bodies.add(error_shape(body))
         if "code" in body:
             assert body["code"] == "SERVER_ERROR"
         demo = await api.get("/voice-templates/x/demo")
         assert demo.json == {"error": "Failed to generate demo audio"}
     assert bodies == {"E1", "E2", "E3"}
+
+
+async def test_server_error_on_the_token_routes_is_e5(inproc: Api, fake: FakeTalkover) -> None:
+    fake.faults.add("GET /user/api-tokens", faults.server_error())
+    failed = await inproc.get("/user/api-tokens", token=SESSION)
+    assert failed.status == 500 and failed.json == {"message": "Internal server error."}
+
+
+async def test_a_permission_403_on_delete_campaign_is_not_its_documented_state_403() -> None:
+    """delete-campaign documents a 403 for an active campaign (sent exactly); a 403 for the
+    token's abilities is undocumented there, so `vary` draws its shape."""
+    shapes: set[str] = set()
+    for seed in range(8):
+        fake = FakeTalkover(TOKEN, seed=seed, unknowns="vary")
+        api = Api(fake)
+        campaign = fake.seed_campaign(fake.seed_agent().id, status="active")
+        refused = await api.delete(f"/campaigns/{campaign.id}")
+        assert refused.json == {"success": False, "message": "Cannot delete active campaign"}
+        fake.scope(TOKEN, ["read"])
+        body = (await api.delete(f"/campaigns/{campaign.id}")).json
+        shapes.add(error_shape(body))
+        assert (body.get("code") or body.get("error", {}).get("code", "UNAUTHORIZED")) == (
+            "UNAUTHORIZED"
+        )
+    assert shapes == {"E1", "E2", "E3"}

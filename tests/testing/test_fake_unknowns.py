@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from talkover_async import _json
-from talkover_async.testing import FakeTalkover
+from talkover_async.testing import FakeTalkover, faults
+from talkover_async.testing.documented import DOCUMENTED_CODES
 from talkover_async.testing.unknowns import (
     DOCS_BEGIN,
     DOCS_END,
@@ -21,7 +22,7 @@ from talkover_async.testing.unknowns import (
     use_unknowns,
 )
 
-from .conftest import AGENT_BODY, SESSION, TOKEN, Api, campaign_body
+from .conftest import AGENT_BODY, SESSION, TOKEN, Api, campaign_body, error_shape
 
 ROOT = Path(__file__).parent.parent.parent
 PACKAGE = ROOT / "talkover_async" / "testing"
@@ -46,6 +47,15 @@ def test_every_choice_in_the_code_is_in_the_table_and_every_varied_record_is_use
     for record in UNKNOWNS:
         assert record.reason and record.what and record.area
         assert not record.varies or record.alternatives, record.key
+        assert "`" not in "".join(record.options), record.key  # rendered inside code spans
+
+
+def test_every_code_a_handler_names_is_a_documented_one() -> None:
+    """`code=` (sent as is) and `table_code=` (sent by E3/E1 in vary) are only codes the docs
+    name; an error without one falls back to E2 in every mode."""
+    source = "\n".join(p.read_text() for p in PACKAGE.rglob("*.py"))
+    named = set(re.findall(r'\b(?:table_)?code="([A-Z_]+)"', source))
+    assert named and named <= DOCUMENTED_CODES, named - DOCUMENTED_CODES
 
 
 def test_honest_mode_always_makes_the_first_choice() -> None:
@@ -162,7 +172,7 @@ async def test_vary_varies_statuses_error_shapes_paging_timestamps_amounts() -> 
         for _ in range(4):
             statuses.add((await api.post("/agents", AGENT_BODY)).status)
             body = (await api.get("/agents/nope")).json
-            shapes.add("E1" if "error" in body else "E3" if "code" in body else "E2")
+            shapes.add(error_shape(body))
             listed = (await api.get("/campaigns")).json
             paging.add("meta" if "meta" in listed else "pagination")
             got = (await api.get(f"/agents/{agent.id}")).data
@@ -216,6 +226,7 @@ async def test_vary_validation_errors_are_e4_or_e6() -> None:
 
 async def test_vary_lowercases_delivery_headers_sometimes(receiver: Any) -> None:
     casings: set[bool] = set()
+    fractions: set[bool] = set()
     for seed in range(6):
         fake = _vary(seed)
         api = Api(fake)
@@ -228,5 +239,89 @@ async def test_vary_lowercases_delivery_headers_sometimes(receiver: Any) -> None
         await api.post(f"/agents/{agent.id}/webhooks/{hook.data['id']}/test")
         headers, body = receiver.received[-1]
         casings.add("x-talkover-signature" in headers)
-        assert _json.loads(body)["event"] == "webhook.test"
+        payload = _json.loads(body)
+        assert payload["event"] == "webhook.test"
+        fractions.add("." in payload["timestamp"])  # timestamps.fraction reaches payloads
     assert casings == {True, False}
+    assert fractions == {True, False}
+
+
+async def _every_unknown(fake: FakeTalkover, receiver: Any) -> None:
+    """One pass over every place the fake draws a varying choice."""
+    api = Api(fake)
+    agent = fake.seed_agent()
+    fake.faults.add("GET /agents", faults.server_error(), times=3)
+    scoped = "talq_fake_test_read_only_0001"
+    fake.add_environment(scoped, abilities=["read"])
+    for _ in range(3):
+        await api.post("/agents", AGENT_BODY)  # status.create, timestamps.fraction
+        await api.get("/agents/nope")  # error.shape
+        await api.post(f"/agents/{agent.id}/call", {})  # error.validation
+        await api.get("/agents")  # error.500
+        await api.post("/agents", AGENT_BODY, token=scoped)  # permissions.forbidden_body
+        await api.get("/campaigns")  # pagination.campaigns
+        await api.put("/auto-topup/settings", {"threshold_amount": 10})  # amounts.decimal
+    hook = await api.post(
+        f"/agents/{agent.id}/webhooks",
+        {"name": "n", "webhook_url": receiver.url, "events": ["event_phone_call_ended"]},
+    )
+    await api.post(f"/agents/{agent.id}/call", {"to": "+14155550100"})
+    await fake.advance(60)
+    for _ in range(3):  # headers.casing, delivery_log.request_payload
+        await api.get(f"/agents/{agent.id}/webhooks/{hook.data['id']}/logs")
+
+
+async def test_vary_draws_every_alternative_of_every_varying_record(receiver: Any) -> None:
+    """Across seeds, the fake itself (not only `Unknowns`) answers with every option the
+    table lists for each varying record; honest mode draws nothing."""
+    seen: dict[str, set[str]] = {}
+    for seed in range(8):
+        fake = _vary(seed)
+        await _every_unknown(fake, receiver)
+        for key, counts in fake.unknowns.drawn.items():
+            seen.setdefault(key, set()).update(counts)
+    for record in UNKNOWNS:
+        if record.varies:
+            assert seen.get(record.key) == set(record.options), record.key
+        else:
+            assert record.key not in seen, record.key
+    honest = FakeTalkover(TOKEN, account_token=SESSION, seed=1)
+    await _every_unknown(honest, receiver)
+    assert honest.unknowns.drawn == {}
+
+
+async def test_vary_is_reproducible_per_seed(receiver: Any) -> None:
+    runs = []
+    for seed in (4, 4, 5):
+        fake = _vary(seed)
+        await _every_unknown(fake, receiver)
+        answers = [(e.status, e.response) for e in fake.journal if "/logs" not in e.path]
+        runs.append((fake.unknowns.drawn, answers))
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
+
+
+async def test_vary_draws_webhook_errors_the_pages_do_not_show() -> None:
+    """The agent webhook pages show a missing-token 401 and two 404s (sent exactly); a wrong
+    token there, and every campaign webhook error, are undocumented and drawn."""
+    wrong_token: set[str] = set()
+    campaign_404: set[str] = set()
+
+    for seed in range(8):
+        fake = _vary(seed)
+        api = Api(fake)
+        agent = fake.seed_agent()
+        campaign = fake.seed_campaign(agent.id)
+        assert (await api.get(f"/agents/{agent.id}/webhooks/nope")).json == {
+            "success": False,
+            "message": "Webhook not found.",
+        }
+        assert (await api.get(f"/agents/{agent.id}/webhooks", token=None)).json == {
+            "message": "Missing Bearer Token"
+        }
+        wrong_token.add(error_shape((await api.get(f"/agents/{agent.id}/webhooks", token="x")).json))
+        before = sum(fake.unknowns.drawn.get("error.shape", {}).values())
+        campaign_404.add(error_shape((await api.get(f"/campaigns/{campaign.id}/webhooks/nope")).json))
+        assert sum(fake.unknowns.drawn["error.shape"].values()) == before + 1  # a choice
+    assert wrong_token == {"E1", "E3", "E2"}
+    assert campaign_404 == {"E2"}  # the docs name no code for it: E2 only

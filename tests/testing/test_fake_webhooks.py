@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
@@ -434,3 +435,19 @@ async def test_campaign_log_retry(
     assert retried.json["message"] == "Webhook retry queued"
     assert set(retried.data) == {"log_id", "original_log_id"}
     assert len(receiver.received) == 2
+
+
+
+def test_the_fake_signs_on_its_own() -> None:
+    """The fake does not borrow the SDK's signing code (it must be able to disagree); the SDK
+    verifies what it sends (see also `test_interop_with_sdk_verifier`)."""
+    import talkover_async.testing.delivery as delivery
+    from talkover_async.webhooks import signing
+
+    imports = [line for line in Path(delivery.__file__).read_text().splitlines() if "import" in line]
+    assert not [line for line in imports if "webhooks" in line], imports
+    body, secret = b'{"event": "webhook.test"}', "whsec_test_secret"
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    assert sign(body, secret) == expected
+    assert SIGNATURE_HEADER == signing.SIGNATURE_HEADER
+    assert signing.verify_signature(body, sign(body, secret), secret)

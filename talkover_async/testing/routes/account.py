@@ -56,7 +56,7 @@ def revoke_token(ctx: Ctx) -> Reply:
     """Revoke a token at once (`{message: "Token revoked"}`)."""
     token = ctx.account.api_tokens.get(ctx.params["token_id"])
     if token is None or token["_revoked"]:
-        raise ApiError(404, "Token not found.", shape="bare", table_code="NOT_FOUND")
+        raise ApiError(404, "Token not found.", shape="bare")
     token["_revoked"] = True
     return Reply({"message": "Token revoked"})
 

@@ -62,7 +62,7 @@ def _sources(ctx: Ctx, field: str = "source_agent_ids") -> list[str]:
 def _callback_agent(ctx: Ctx) -> Agent:
     agent = ctx.agent()
     if agent.callback_source_ids is None:
-        raise ApiError(404, "Agent is not configured as a callback agent", table_code="NOT_FOUND")
+        raise ApiError(404, "Agent is not configured as a callback agent")
     return agent
 
 

@@ -120,7 +120,7 @@ def end_call(ctx: Ctx) -> Reply:
     c.done()
     call = ctx.env.calls.get(call_sid or "")
     if call is None or call.agent_id != agent.id:
-        raise ApiError(404, "Call not found for this agent", table_code="CALL_NOT_FOUND")
+        raise ApiError(404, "Call not found for this agent")
     if not call.is_active:
         raise ApiError(409, "Call is not active", code="CALL_NOT_ACTIVE")
     ctx.fake.engine.end_call(ctx.env, call)

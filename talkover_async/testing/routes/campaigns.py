@@ -219,7 +219,7 @@ def campaign_json(ctx: Ctx, campaign: Campaign, form: str) -> dict[str, Any]:
                 for cc in _calls_of(ctx, campaign)
             ]  # fmt: skip
         elif key == "files":
-            out[key] = list(cfg.get("_files", []))
+            out[key] = list(campaign.files)
         else:
             out[key] = cfg.get(key)
     return out
@@ -391,7 +391,7 @@ def _sftp(ctx: Ctx) -> dict[str, Any]:
     campaign = _campaign(ctx)
     config = ctx.env.sftp.get(campaign.id)
     if config is None:
-        raise ApiError(404, "SFTP configuration not found", table_code="NOT_FOUND")
+        raise ApiError(404, "SFTP configuration not found")
     return config
 
 

@@ -66,7 +66,7 @@ def request_release(ctx: Ctx) -> Reply:
     """Ask for a number's release: 201 with a `pending` request."""
     number = ctx.env.phone_numbers.get(ctx.params["phone_number_id"])
     if number is None:
-        raise ApiError(404, "Phone number not found", table_code="NOT_FOUND")
+        raise ApiError(404, "Phone number not found")
     c = ctx.check()
     reason = c.string("reason", required=True, min_len=10, max_len=500)
     c.done()

@@ -46,7 +46,7 @@ def _fields(c: Checker, *, partial: bool) -> dict[str, Any]:
 def _trunk(ctx: Ctx) -> dict[str, Any]:
     trunk = ctx.env.sip_trunks.get(ctx.params["trunk_id"])
     if trunk is None:
-        raise ApiError(404, "SIP trunk not found", table_code="NOT_FOUND")
+        raise ApiError(404, "SIP trunk not found")
     return trunk
 
 
@@ -194,7 +194,7 @@ def delete_did(ctx: Ctx) -> Reply:
     trunk = _trunk(ctx)
     number = ctx.env.phone_numbers.get(ctx.params["phone_number_id"])
     if number is None or number.get("_trunk_id") != trunk["id"]:
-        raise ApiError(404, "DID not found", table_code="NOT_FOUND")
+        raise ApiError(404, "DID not found")
     if any(number["id"] in a.phone_number_ids for a in ctx.env.agents.values()):
         raise ApiError(409, "DID is still assigned to active agents", code="DID_IN_USE")
     del ctx.env.phone_numbers[number["id"]]

@@ -96,7 +96,7 @@ def _agent_hook(ctx: Ctx) -> Webhook:
     agent = ctx.agent()
     hook = ctx.env.webhooks.get(ctx.params["webhook_id"])
     if hook is None or hook.owner != "agent" or hook.owner_id != agent.id:
-        raise ApiError(404, "Webhook not found.", table_code="WEBHOOK_NOT_FOUND")
+        raise ApiError(404, "Webhook not found.")
     return hook
 
 
@@ -106,7 +106,7 @@ def _campaign_hook(ctx: Ctx) -> Webhook:
         raise ApiError(404, "Campaign not found", table_code="CAMPAIGN_NOT_FOUND")
     hook = ctx.env.webhooks.get(ctx.params["webhook_id"])
     if hook is None or hook.owner != "campaign" or hook.owner_id != campaign_id:
-        raise ApiError(404, "Webhook not found.", table_code="WEBHOOK_NOT_FOUND")
+        raise ApiError(404, "Webhook not found.")
     return hook
 
 
@@ -249,7 +249,7 @@ async def test_agent_webhook(ctx: Ctx) -> Reply:
 def _retry_target(ctx: Ctx, hook: Webhook) -> DeliveryLog:
     log = next((lg for lg in hook.logs if lg.id == ctx.params["log_id"]), None)
     if log is None:
-        raise ApiError(404, "Log not found.", table_code="NOT_FOUND")
+        raise ApiError(404, "Log not found.")
     if log.status == "success" or not hook.enabled:
         raise ApiError(422, "Log cannot be retried", code="LOG_NOT_RETRIABLE")
     return log
