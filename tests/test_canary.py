@@ -24,6 +24,7 @@ from talkover_async.transports import MockTransport
 
 from .canary import (
     CANARY_ACCOUNT_TOKEN,
+    CANARY_PHONE,
     CANARY_TOKEN,
     CANARY_VALUES,
     CANARY_WEBHOOK_SECRET,
@@ -188,6 +189,10 @@ def test_clean_attributes():
     exc = TalkoverError("failed")
     exc.details = {{"token": "talq_***", "nested": ["fine"]}}
 
+def test_a_phone_number_in_an_attribute_is_data():
+    exc = TalkoverError("failed")
+    exc.details = {{"to": "{CANARY_PHONE}"}}  # programs read it; only logs mask it
+
 def test_leak_in_a_nested_attribute():
     exc = TalkoverError("failed")
     exc.details = {{"nested": [{{"deep": "{CANARY_WEBHOOK_SECRET}"}}]}}
@@ -217,7 +222,7 @@ def test_canary_walks_error_attributes_and_pickles_errors(pytester: pytest.Pytes
     )
     out = result.stdout.str()
     outcomes = result.parseoutcomes()
-    assert outcomes.get("passed") == 5, out  # the tests pass; their teardown fails
+    assert outcomes.get("passed") == 6, out  # the tests pass; their teardown fails
     assert outcomes.get("errors") == 4, out
     assert "canary_Qm4Rt8Yp" in out and "(attributes, chain)" in out
     assert "an Authorization header is reachable" in out
