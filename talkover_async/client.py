@@ -496,7 +496,7 @@ class AsyncTalkover:
             raise self._scrub(exc) from None
         return RawResponse(parsed, response)
 
-    async def call(
+    async def _execute(
         self,
         op: Operation,
         path_params: Mapping[str, object] | None = None,

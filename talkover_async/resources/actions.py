@@ -27,7 +27,7 @@ class ActionsResource(Resource):
 
     async def list(self, agent_id: str, **options: Unpack[RequestOptions]) -> list[Action]:
         """`GET /agents/{agent_id}/actions` (not paginated)."""
-        result: list[Action] = await self._client.call(
+        result: list[Action] = await self._client._execute(
             ops.ACTIONS_LIST, {"agent_id": agent_id}, options=options
         )
         return result
@@ -74,7 +74,7 @@ class ActionsResource(Resource):
                 else check_choice("current_status", current_status, ACTION_STATUSES),
             }
         )
-        result: Action = await self._client.call(
+        result: Action = await self._client._execute(
             ops.ACTIONS_CREATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -82,7 +82,7 @@ class ActionsResource(Resource):
     async def delete(self, agent_id: str, action_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /agents/{agent_id}/actions/{action_id}`: the agent drops back to `draft`;
         calls using the action may be affected."""
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.ACTIONS_DELETE, {"agent_id": agent_id, "action_id": action_id}, options=options
         )
         return result

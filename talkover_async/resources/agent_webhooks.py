@@ -153,7 +153,7 @@ class AgentWebhooksResource(Resource):
     async def list(self, agent_id: str, **options: Unpack[RequestOptions]) -> AgentWebhookList:
         """`GET /agents/{agent_id}/webhooks`: the webhooks *and* the `available_events`
         catalogue (`{data: {webhooks, available_events}}`, not paginated)."""
-        result: AgentWebhookList = await self._client.call(
+        result: AgentWebhookList = await self._client._execute(
             ops.WEBHOOKS_LIST, {"agent_id": agent_id}, options=options
         )
         return result
@@ -201,7 +201,7 @@ class AgentWebhooksResource(Resource):
             authorization_scheme=authorization_scheme,
             custom_headers=custom_headers,
         )
-        result: AgentWebhook = await self._client.call(
+        result: AgentWebhook = await self._client._execute(
             ops.WEBHOOKS_CREATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -210,7 +210,7 @@ class AgentWebhooksResource(Resource):
         self, agent_id: str, webhook_id: str, **options: Unpack[RequestOptions]
     ) -> AgentWebhook:
         """`GET /agents/{agent_id}/webhooks/{webhook_id}`."""
-        result: AgentWebhook = await self._client.call(
+        result: AgentWebhook = await self._client._execute(
             ops.WEBHOOKS_GET, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
         )
         return result
@@ -252,7 +252,7 @@ class AgentWebhooksResource(Resource):
         )
         if not body and not options.get("extra_body"):
             raise InvalidRequestError("update", "give at least one field to change")
-        result: AgentWebhook = await self._client.call(
+        result: AgentWebhook = await self._client._execute(
             ops.WEBHOOKS_UPDATE,
             {"agent_id": agent_id, "webhook_id": webhook_id},
             body=body,
@@ -269,7 +269,7 @@ class AgentWebhooksResource(Resource):
         after an ambiguous failure, `get` the webhook before toggling again. To set a state
         explicitly use `update(..., enabled=...)`.
         """
-        result: AgentWebhook = await self._client.call(
+        result: AgentWebhook = await self._client._execute(
             ops.WEBHOOKS_TOGGLE, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
         )
         return result
@@ -280,7 +280,7 @@ class AgentWebhooksResource(Resource):
         """`POST /agents/{agent_id}/webhooks/{webhook_id}/test`: deliver a `webhook.test`
         event; returns your endpoint's `status_code` and `response_time` (ms). Not retried
         once it may have reached the server (each call is a delivery)."""
-        result: WebhookTestResult = await self._client.call(
+        result: WebhookTestResult = await self._client._execute(
             ops.WEBHOOKS_TEST, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
         )
         return result
@@ -313,7 +313,7 @@ class AgentWebhooksResource(Resource):
         too old, webhook disabled) raises `ValidationError` with code `LOG_NOT_RETRIABLE`.
         Not retried once it may have reached the server.
         """
-        result: WebhookLogRetry = await self._client.call(
+        result: WebhookLogRetry = await self._client._execute(
             ops.WEBHOOKS_RETRY_LOG,
             {"agent_id": agent_id, "webhook_id": webhook_id, "log_id": log_id},
             options=options,
@@ -329,7 +329,7 @@ class AgentWebhooksResource(Resource):
         method, path and response are inferred by analogy with the other webhook endpoints
         and the delete-training/action pages (`{success, message}`), and are unverified.
         """
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.WEBHOOKS_DELETE, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
         )
         return result

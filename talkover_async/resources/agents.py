@@ -89,7 +89,7 @@ class AgentsResource(Resource):
 
     async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`GET /agents/{agent_id}`: one agent with voice, trainings, actions and numbers."""
-        result: Agent = await self._client.call(
+        result: Agent = await self._client._execute(
             ops.AGENTS_GET, {"agent_id": agent_id}, options=options
         )
         return result
@@ -174,7 +174,7 @@ class AgentsResource(Resource):
                 else check_choice("who_speaks_first", who_speaks_first, SPEAKERS),
             }
         )
-        result: Agent = await self._client.call(ops.AGENTS_CREATE, body=body, options=options)
+        result: Agent = await self._client._execute(ops.AGENTS_CREATE, body=body, options=options)
         return result
 
     async def update_knowledge(
@@ -212,7 +212,7 @@ class AgentsResource(Resource):
                 ),
             }
         )
-        result: Agent = await self._client.call(
+        result: Agent = await self._client._execute(
             ops.AGENTS_UPDATE_KNOWLEDGE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -255,7 +255,7 @@ class AgentsResource(Resource):
                 "stability": _opt_num("stability", stability, 0.5, 1.0),
             }
         )
-        result: Agent = await self._client.call(
+        result: Agent = await self._client._execute(
             ops.AGENTS_UPDATE_VOICE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -278,7 +278,7 @@ class AgentsResource(Resource):
                 else check_list("phone_number_ids", phone_number_ids),
             }
         )
-        result: Agent = await self._client.call(
+        result: Agent = await self._client._execute(
             ops.AGENTS_UPDATE_CALLING, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -286,14 +286,14 @@ class AgentsResource(Resource):
     async def publish(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`POST /agents/{agent_id}/publish`: make a draft live (422 `ValidationError` when
         `is_ready_to_publish` is false). Returns a partial agent."""
-        result: Agent = await self._client.call(
+        result: Agent = await self._client._execute(
             ops.AGENTS_PUBLISH, {"agent_id": agent_id}, options=options
         )
         return result
 
     async def unpublish(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`POST /agents/{agent_id}/unpublish`: back to draft; calls in progress continue."""
-        result: Agent = await self._client.call(
+        result: Agent = await self._client._execute(
             ops.AGENTS_UNPUBLISH, {"agent_id": agent_id}, options=options
         )
         return result
@@ -301,7 +301,7 @@ class AgentsResource(Resource):
     async def delete(self, agent_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /agents/{agent_id}`: irreversible. 409 (`ConflictError`) with
         `AGENT_IS_PUBLISHED` or `AGENT_HAS_ACTIVE_CALLS` when it cannot go yet."""
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.AGENTS_DELETE, {"agent_id": agent_id}, options=options
         )
         return result
@@ -322,7 +322,7 @@ class AgentsResource(Resource):
                 )
             }
         )
-        result: Agent = await self._client.call(
+        result: Agent = await self._client._execute(
             ops.AGENTS_UPDATE_ADVANCED, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -331,14 +331,14 @@ class AgentsResource(Resource):
         self, agent_id: str, **options: Unpack[RequestOptions]
     ) -> OptimizedCostsEligibility:
         """`GET /agents/{agent_id}/optimized-costs-eligibility`."""
-        result: OptimizedCostsEligibility = await self._client.call(
+        result: OptimizedCostsEligibility = await self._client._execute(
             ops.AGENTS_ELIGIBILITY, {"agent_id": agent_id}, options=options
         )
         return result
 
     async def pricing(self, agent_id: str, **options: Unpack[RequestOptions]) -> AgentPricing:
         """`GET /agents/{agent_id}/pricing`: per-component costs of the configuration."""
-        result: AgentPricing = await self._client.call(
+        result: AgentPricing = await self._client._execute(
             ops.AGENTS_PRICING, {"agent_id": agent_id}, options=options
         )
         return result
@@ -373,7 +373,7 @@ class AgentsResource(Resource):
             body["delay_seconds"] = check_int("delay_seconds", delay_seconds, 0, 3600)
         if is_testing is not None:
             body["is_testing"] = check_bool("is_testing", is_testing)
-        result: Call = await self._client.call(
+        result: Call = await self._client._execute(
             AGENTS_CALL, {"agent_id": agent_id}, body=body, options=options
         )
         return result

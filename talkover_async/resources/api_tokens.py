@@ -24,7 +24,7 @@ class ApiTokensResource(Resource):
     async def list(self, **options: Unpack[RequestOptions]) -> builtins.list[ApiToken]:
         """`GET /user/api-tokens`: metadata only, never the secret (`{data}` without
         `success`; not paginated)."""
-        result: builtins.list[ApiToken] = await self._client.call(
+        result: builtins.list[ApiToken] = await self._client._execute(
             ops.API_TOKENS_LIST, options=options
         )
         return result
@@ -48,7 +48,7 @@ class ApiTokensResource(Resource):
                 else check_list("abilities", abilities, min_items=1),
             }
         )
-        result: ApiToken = await self._client.call(
+        result: ApiToken = await self._client._execute(
             ops.API_TOKENS_CREATE, body=body, options=options
         )
         self._client._redactor.add(result.token)
@@ -57,7 +57,7 @@ class ApiTokensResource(Resource):
     async def delete(self, token_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /user/api-tokens/{token_id}`: immediate, permanent revocation (the body is
         `{message: "Token revoked"}` only)."""
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.API_TOKENS_DELETE, {"token_id": token_id}, options=options
         )
         return result

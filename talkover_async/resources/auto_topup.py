@@ -26,7 +26,7 @@ class AutoTopupResource(Resource):
     async def settings(self, **options: Unpack[RequestOptions]) -> AutoTopupSettings:
         """`GET /auto-topup/settings`: the configuration, today's recharge count and the
         plan's read-only `daily_limit`."""
-        result: AutoTopupSettings = await self._client.call(
+        result: AutoTopupSettings = await self._client._execute(
             ops.AUTO_TOPUP_SETTINGS, options=options
         )
         return result
@@ -69,7 +69,7 @@ class AutoTopupResource(Resource):
                 else check_str("payment_method_id", payment_method_id, min_len=1),
             }
         )
-        result: AutoTopupSettings = await self._client.call(
+        result: AutoTopupSettings = await self._client._execute(
             ops.AUTO_TOPUP_UPDATE_SETTINGS, body=body, options=options
         )
         return result
@@ -77,7 +77,9 @@ class AutoTopupResource(Resource):
     async def disable(self, **options: Unpack[RequestOptions]) -> AutoTopupSettings:
         """`POST /auto-topup/disable`: stop recharges, keep the configuration (charges already
         queued may still go through)."""
-        result: AutoTopupSettings = await self._client.call(ops.AUTO_TOPUP_DISABLE, options=options)
+        result: AutoTopupSettings = await self._client._execute(
+            ops.AUTO_TOPUP_DISABLE, options=options
+        )
         return result
 
     async def test(self, **options: Unpack[RequestOptions]) -> Charge:
@@ -87,12 +89,12 @@ class AutoTopupResource(Resource):
         server. Errors: `PaymentRequiredError` (402, `PAYMENT_FAILED`, reason in
         `details["decline_reason"]`), `ValidationError` (422, `AUTO_TOPUP_NOT_CONFIGURED`).
         """
-        result: Charge = await self._client.call(ops.AUTO_TOPUP_TEST, options=options)
+        result: Charge = await self._client._execute(ops.AUTO_TOPUP_TEST, options=options)
         return result
 
     async def payment_methods(self, **options: Unpack[RequestOptions]) -> list[PaymentMethod]:
         """`GET /auto-topup/payment-methods`: saved cards (added only through the dashboard)."""
-        result: list[PaymentMethod] = await self._client.call(
+        result: list[PaymentMethod] = await self._client._execute(
             ops.AUTO_TOPUP_PAYMENT_METHODS, options=options
         )
         return result

@@ -73,7 +73,7 @@ class CallbackAgentsResource(Resource):
         `INVALID_AGENT_DIRECTION`. Setting the same list again is idempotent, so this POST is
         retried like an update."""
         body = {"source_agent_ids": _source_ids("source_agent_ids", source_agent_ids)}
-        result: CallbackAgent = await self._client.call(
+        result: CallbackAgent = await self._client._execute(
             ops.CALLBACK_SET, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -88,7 +88,7 @@ class CallbackAgentsResource(Resource):
         """`PUT /agents/{agent_id}/callback`: *replace* the source agents (not append). An
         empty list is refused: use `remove` to drop the callback role."""
         body = {"source_agent_ids": _source_ids("source_agent_ids", source_agent_ids)}
-        result: CallbackAgent = await self._client.call(
+        result: CallbackAgent = await self._client._execute(
             ops.CALLBACK_UPDATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -96,7 +96,7 @@ class CallbackAgentsResource(Resource):
     async def remove(self, agent_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /agents/{agent_id}/callback`: remove the callback role (other configuration
         is kept; callers then follow the number's normal routing)."""
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.CALLBACK_REMOVE, {"agent_id": agent_id}, options=options
         )
         return result
@@ -104,7 +104,9 @@ class CallbackAgentsResource(Resource):
     async def list(self, **options: Unpack[RequestOptions]) -> list[CallbackAgent]:
         """`GET /callback-agents`: every callback agent with its `callback_config` (not
         paginated)."""
-        result: list[CallbackAgent] = await self._client.call(ops.CALLBACK_LIST, options=options)
+        result: list[CallbackAgent] = await self._client._execute(
+            ops.CALLBACK_LIST, options=options
+        )
         return result
 
     async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> CallbackAgentDetails:
@@ -114,7 +116,7 @@ class CallbackAgentsResource(Resource):
         `InvalidRequestError` instead of asking for an agent named "stats". An agent that is
         not a callback agent raises `NotFoundError`.
         """
-        result: CallbackAgentDetails = await self._client.call(
+        result: CallbackAgentDetails = await self._client._execute(
             ops.CALLBACK_GET, {"agent_id": _agent_id(agent_id)}, options=options
         )
         return result
@@ -133,7 +135,7 @@ class CallbackAgentsResource(Resource):
         end = None if end_date is None else check_date("end_date", end_date)
         check_date_range("start_date", start, "end_date", end)
         query = drop_none({"start_date": start, "end_date": end})
-        result: CallbackStats = await self._client.call(
+        result: CallbackStats = await self._client._execute(
             ops.CALLBACK_STATS, query=query, options=options
         )
         return result
@@ -171,7 +173,7 @@ class CallbackAgentsResource(Resource):
         )
         if not body and not options.get("extra_body"):
             raise InvalidRequestError("check_constraints", "give at least one field to check")
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.CALLBACK_CHECK, {"agent_id": _agent_id(agent_id)}, body=body, options=options
         )
         return result

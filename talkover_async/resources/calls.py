@@ -107,7 +107,7 @@ class CallsResource(Resource):
         `CALL_NOT_ACTIVE` (`ConflictError`) once the call has ended.
         """
         path_param("call_id", call_id)
-        result: EndedCall = await self._client.call(
+        result: EndedCall = await self._client._execute(
             CALLS_END, {"agent_id": agent_id}, body={"call_sid": call_id}, options=options
         )
         return result

@@ -84,7 +84,7 @@ class CampaignSftpResource(Resource):
             export_path=export_path,
             import_schedule=import_schedule,
         )
-        result: SftpConfig = await self._client.call(
+        result: SftpConfig = await self._client._execute(
             ops.CAMPAIGN_SFTP_CREATE, {"campaign_id": campaign_id}, body=body, options=options
         )
         return result
@@ -92,7 +92,7 @@ class CampaignSftpResource(Resource):
     async def get(self, campaign_id: str, **options: Unpack[RequestOptions]) -> SftpConfig:
         """`GET /campaigns/{campaign_id}/sftp`: the link with `last_test_at` and
         `last_test_success` (never the secrets)."""
-        result: SftpConfig = await self._client.call(
+        result: SftpConfig = await self._client._execute(
             ops.CAMPAIGN_SFTP_GET, {"campaign_id": campaign_id}, options=options
         )
         return result
@@ -136,7 +136,7 @@ class CampaignSftpResource(Resource):
             body["is_enabled"] = check_bool("is_enabled", is_enabled)
         if not body and not options.get("extra_body"):
             raise InvalidRequestError("update", "give at least one field to change")
-        result: SftpConfig = await self._client.call(
+        result: SftpConfig = await self._client._execute(
             ops.CAMPAIGN_SFTP_UPDATE, {"campaign_id": campaign_id}, body=body, options=options
         )
         return result
@@ -172,7 +172,7 @@ class CampaignSftpResource(Resource):
         queue new contacts; returns `{job_id, queued_at}`. 409 `SFTP_IMPORT_IN_PROGRESS`
         (`ConflictError`) while another import runs. Not retried once it may have reached
         the server."""
-        result: SftpImportJob = await self._client.call(
+        result: SftpImportJob = await self._client._execute(
             ops.CAMPAIGN_SFTP_IMPORT, {"campaign_id": campaign_id}, options=options
         )
         return result

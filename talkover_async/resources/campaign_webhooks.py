@@ -83,7 +83,7 @@ class CampaignWebhooksResource(Resource):
         )
         if include_call_events is not None:
             body["include_call_events"] = check_bool("include_call_events", include_call_events)
-        result: CampaignWebhook = await self._client.call(
+        result: CampaignWebhook = await self._client._execute(
             ops.CAMPAIGN_WEBHOOKS_CREATE, {"campaign_id": campaign_id}, body=body, options=options
         )
         return result
@@ -92,7 +92,7 @@ class CampaignWebhooksResource(Resource):
         self, campaign_id: str, webhook_id: str, **options: Unpack[RequestOptions]
     ) -> CampaignWebhook:
         """`GET /campaigns/{campaign_id}/webhooks/{webhook_id}`."""
-        result: CampaignWebhook = await self._client.call(
+        result: CampaignWebhook = await self._client._execute(
             ops.CAMPAIGN_WEBHOOKS_GET,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},
             options=options,
@@ -139,7 +139,7 @@ class CampaignWebhooksResource(Resource):
             body["include_call_events"] = check_bool("include_call_events", include_call_events)
         if not body and not options.get("extra_body"):
             raise InvalidRequestError("update", "give at least one field to change")
-        result: CampaignWebhook = await self._client.call(
+        result: CampaignWebhook = await self._client._execute(
             ops.CAMPAIGN_WEBHOOKS_UPDATE,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},
             body=body,
@@ -154,7 +154,7 @@ class CampaignWebhooksResource(Resource):
         (returns `{id, enabled}`). Each call flips it, so it is not retried once it may have
         reached the server: after an ambiguous failure, `get` the webhook before toggling
         again, or set the state explicitly with `update(..., enabled=...)`."""
-        result: CampaignWebhook = await self._client.call(
+        result: CampaignWebhook = await self._client._execute(
             ops.CAMPAIGN_WEBHOOKS_TOGGLE,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},
             options=options,
@@ -167,7 +167,7 @@ class CampaignWebhooksResource(Resource):
         """`POST /campaigns/{campaign_id}/webhooks/{webhook_id}/test`: send a synthetic event
         of a subscribed type. The answer is only `{success, message}` (an `Ack`, unlike the
         agent webhook test). Not retried once it may have reached the server."""
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.CAMPAIGN_WEBHOOKS_TEST,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},
             options=options,
@@ -203,7 +203,7 @@ class CampaignWebhooksResource(Resource):
         """`POST /campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry`: re-send
         a failed delivery. Returns the new `log_id` and the `original_log_id` (kept). Not
         retried once it may have reached the server (each call is a delivery)."""
-        result: WebhookLogRetry = await self._client.call(
+        result: WebhookLogRetry = await self._client._execute(
             ops.CAMPAIGN_WEBHOOKS_RETRY_LOG,
             {"campaign_id": campaign_id, "webhook_id": webhook_id, "log_id": log_id},
             options=options,

@@ -120,7 +120,7 @@ class CampaignsResource(Resource):
     async def get(self, campaign_id: str, **options: Unpack[RequestOptions]) -> Campaign:
         """`GET /campaigns/{campaign_id}`: configuration, cooldowns, do-not-call settings,
         embedded `calls` and `files`, and `stats`."""
-        result: Campaign = await self._client.call(
+        result: Campaign = await self._client._execute(
             ops.CAMPAIGNS_GET, {"campaign_id": campaign_id}, options=options
         )
         return result
@@ -194,7 +194,9 @@ class CampaignsResource(Resource):
             do_not_call_enabled=do_not_call_enabled,
             do_not_call_list_source=do_not_call_list_source,
         )
-        result: Campaign = await self._client.call(ops.CAMPAIGNS_CREATE, body=body, options=options)
+        result: Campaign = await self._client._execute(
+            ops.CAMPAIGNS_CREATE, body=body, options=options
+        )
         return result
 
     async def update(
@@ -268,7 +270,7 @@ class CampaignsResource(Resource):
             body["end_date"] = None
         if not body and not options.get("extra_body"):
             raise InvalidRequestError("update", "give at least one field to change")
-        result: Campaign = await self._client.call(
+        result: Campaign = await self._client._execute(
             ops.CAMPAIGNS_UPDATE, {"campaign_id": campaign_id}, body=body, options=options
         )
         return result
@@ -277,7 +279,7 @@ class CampaignsResource(Resource):
         """`DELETE /campaigns/{campaign_id}`: permanent, also deletes the campaign's calls,
         files and statistics. An `active` campaign answers 403 `PermissionDeniedError` (pause
         or cancel it first); one with calls in progress 409 `ConflictError`."""
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.CAMPAIGNS_DELETE, {"campaign_id": campaign_id}, options=options
         )
         return result
@@ -298,7 +300,7 @@ class CampaignsResource(Resource):
         platform starts dialling within the campaign's windows.
         """
         body = {"status": check_choice("status", status, CAMPAIGN_STATUSES)}
-        result: Campaign = await self._client.call(
+        result: Campaign = await self._client._execute(
             ops.CAMPAIGNS_UPDATE_STATUS, {"campaign_id": campaign_id}, body=body, options=options
         )
         return result
@@ -362,7 +364,7 @@ class CampaignsResource(Resource):
                 )
             op = _CALL_RETRY_AMBIGUOUS
         try:
-            result: CampaignCallResult = await self._client.call(
+            result: CampaignCallResult = await self._client._execute(
                 op, {"campaign_id": campaign_id}, body=body, options=options
             )
         except ConflictError as exc:

@@ -21,7 +21,7 @@ class CreditsResource(Resource):
 
     async def balance(self, **options: Unpack[RequestOptions]) -> CreditBalance:
         """`GET /credits/balance`: the balance, updated almost in real time."""
-        result: CreditBalance = await self._client.call(ops.CREDITS_BALANCE, options=options)
+        result: CreditBalance = await self._client._execute(ops.CREDITS_BALANCE, options=options)
         return result
 
     async def purchase(
@@ -43,5 +43,7 @@ class CreditsResource(Resource):
                 else check_str("payment_method_id", payment_method_id, min_len=1),
             }
         )
-        result: Charge = await self._client.call(ops.CREDITS_PURCHASE, body=body, options=options)
+        result: Charge = await self._client._execute(
+            ops.CREDITS_PURCHASE, body=body, options=options
+        )
         return result

@@ -33,7 +33,7 @@ class FlowsResource(Resource):
 
         The documented example flow is itself invalid (branches to missing nodes): a flow read
         here may not pass `validate`."""
-        result: AgentFlow = await self._client.call(
+        result: AgentFlow = await self._client._execute(
             ops.FLOWS_GET, {"agent_id": agent_id}, options=options
         )
         return result
@@ -66,7 +66,7 @@ class FlowsResource(Resource):
             raise InvalidRequestError(
                 "flow_config", "must be left out when conversation_mode is llm_driven"
             )
-        result: AgentFlow = await self._client.call(
+        result: AgentFlow = await self._client._execute(
             ops.FLOWS_UPDATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -87,7 +87,7 @@ class FlowsResource(Resource):
         The flow is sent as given; only its being an object is checked here.
         """
         body = {"flow_config": _flow_body(flow_config, full=False)}
-        result: FlowValidation = await self._client.call(
+        result: FlowValidation = await self._client._execute(
             ops.FLOWS_VALIDATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -95,7 +95,7 @@ class FlowsResource(Resource):
     async def versions(self, agent_id: str, **options: Unpack[RequestOptions]) -> list[FlowVersion]:
         """`GET /agents/{agent_id}/flow/versions`: newest first (not paginated; the list sits
         in `data.versions`). Versions carry no flow and none can be fetched by id."""
-        result: list[FlowVersion] = await self._client.call(
+        result: list[FlowVersion] = await self._client._execute(
             ops.FLOWS_VERSIONS, {"agent_id": agent_id}, options=options
         )
         return result

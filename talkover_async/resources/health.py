@@ -24,5 +24,5 @@ class HealthResource(Resource):
         `HealthStatus` keeping everything sent; an error status raises the usual typed error,
         a 2xx body that is not JSON raises `ResponseDecodeError`.
         """
-        result: HealthStatus = await self._client.call(ops.HEALTH_GET, options=options)
+        result: HealthStatus = await self._client._execute(ops.HEALTH_GET, options=options)
         return result

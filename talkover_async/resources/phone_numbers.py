@@ -42,7 +42,7 @@ class PhoneNumbersResource(Resource):
                 "search": None if search is None else check_str("search", search, max_len=255),
             }
         )
-        result: list[PhoneNumber] = await self._client.call(
+        result: list[PhoneNumber] = await self._client._execute(
             ops.PHONE_NUMBERS_LIST, query=query, options=options
         )
         return result
@@ -59,7 +59,7 @@ class PhoneNumbersResource(Resource):
         review before the number goes. Not retried once it may have reached the server (a
         repeat could file a second request)."""
         body = {"reason": check_str("reason", reason, min_len=10, max_len=500)}
-        result: ReleaseRequest = await self._client.call(
+        result: ReleaseRequest = await self._client._execute(
             ops.PHONE_NUMBERS_REQUEST_RELEASE,
             {"phone_number_id": phone_number_id},
             body=body,
@@ -72,7 +72,7 @@ class PhoneNumbersResource(Resource):
     ) -> builtins.list[ReleaseRequest]:
         """`GET /phone-numbers/release-requests` (`resolved_at` only once resolved; query
         parameters not readable in the docs: use `extra_query`)."""
-        result: builtins.list[ReleaseRequest] = await self._client.call(
+        result: builtins.list[ReleaseRequest] = await self._client._execute(
             ops.PHONE_NUMBERS_RELEASE_REQUESTS, options=options
         )
         return result

@@ -25,7 +25,7 @@ class SipTrunkDidsResource(Resource):
         self, trunk_id: str, **options: Unpack[RequestOptions]
     ) -> builtins.list[SipTrunkDid]:
         """`GET /sip-trunks/{trunk_id}/dids` (not paginated; items have no `trunk_id`)."""
-        result: builtins.list[SipTrunkDid] = await self._client.call(
+        result: builtins.list[SipTrunkDid] = await self._client._execute(
             ops.SIP_TRUNK_DIDS_LIST, {"trunk_id": trunk_id}, options=options
         )
         return result
@@ -47,7 +47,7 @@ class SipTrunkDidsResource(Resource):
             "country_code": check_country_code("country_code", country_code),
             "number": check_e164("number", number),
         }
-        result: SipTrunkDid = await self._client.call(
+        result: SipTrunkDid = await self._client._execute(
             ops.SIP_TRUNK_DIDS_CREATE, {"trunk_id": trunk_id}, body=body, options=options
         )
         return result
@@ -57,7 +57,7 @@ class SipTrunkDidsResource(Resource):
     ) -> Ack:
         """`DELETE /sip-trunks/{trunk_id}/dids/{phone_number_id}`: the number also leaves the
         phone-number pool. `ConflictError` (409, `DID_IN_USE`) while agents use it."""
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.SIP_TRUNK_DIDS_DELETE,
             {"trunk_id": trunk_id, "phone_number_id": phone_number_id},
             options=options,

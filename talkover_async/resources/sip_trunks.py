@@ -71,7 +71,7 @@ class SipTrunksResource(Resource):
             required=True,
         )
         body["password"] = self._secret(password)
-        result: SipTrunk = await self._client.call(
+        result: SipTrunk = await self._client._execute(
             ops.SIP_TRUNKS_CREATE, body=body, options=options
         )
         return result
@@ -79,7 +79,7 @@ class SipTrunksResource(Resource):
     async def get(self, trunk_id: str, **options: Unpack[RequestOptions]) -> SipTrunk:
         """`GET /sip-trunks/{trunk_id}`: the full trunk (`health_status`,
         `last_health_check_at`; no password)."""
-        result: SipTrunk = await self._client.call(
+        result: SipTrunk = await self._client._execute(
             ops.SIP_TRUNKS_GET, {"trunk_id": trunk_id}, options=options
         )
         return result
@@ -120,7 +120,7 @@ class SipTrunksResource(Resource):
         )
         if password is not None:
             body["password"] = self._secret(password)
-        result: SipTrunk = await self._client.call(
+        result: SipTrunk = await self._client._execute(
             ops.SIP_TRUNKS_UPDATE, {"trunk_id": trunk_id}, body=body, options=options
         )
         return result
@@ -128,7 +128,7 @@ class SipTrunksResource(Resource):
     async def delete(self, trunk_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /sip-trunks/{trunk_id}`: permanent. `ConflictError` (409,
         `TRUNK_HAS_DIDS`) while DIDs are attached: delete them first."""
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.SIP_TRUNKS_DELETE, {"trunk_id": trunk_id}, options=options
         )
         return result
@@ -142,7 +142,7 @@ class SipTrunksResource(Resource):
         check `result.is_verified` and `result.error`. Should the server answer it with an
         error status instead, the raised `APIStatusError.details` holds the same data.
         """
-        result: SipTrunkVerification = await self._client.call(
+        result: SipTrunkVerification = await self._client._execute(
             ops.SIP_TRUNKS_VERIFY, {"trunk_id": trunk_id}, options=options
         )
         return result
@@ -151,7 +151,7 @@ class SipTrunksResource(Resource):
         """`GET /sip-trunks/{trunk_id}/health`: live probe, cheap to poll, never changes
         `is_verified`. Note the names: `is_healthy`/`checked_at` here, versus the trunk's
         `health_status`/`last_health_check_at`."""
-        result: SipTrunkHealth = await self._client.call(
+        result: SipTrunkHealth = await self._client._execute(
             ops.SIP_TRUNKS_HEALTH, {"trunk_id": trunk_id}, options=options
         )
         return result

@@ -24,7 +24,7 @@ class TrainingsResource(Resource):
     async def list(self, agent_id: str, **options: Unpack[RequestOptions]) -> list[Training]:
         """`GET /agents/{agent_id}/trainings`: every training, active and inactive (not
         paginated; empty list when none)."""
-        result: list[Training] = await self._client.call(
+        result: list[Training] = await self._client._execute(
             ops.TRAININGS_LIST, {"agent_id": agent_id}, options=options
         )
         return result
@@ -56,7 +56,7 @@ class TrainingsResource(Resource):
                 else check_choice("current_status", current_status, TRAINING_STATUSES),
             }
         )
-        result: Training = await self._client.call(
+        result: Training = await self._client._execute(
             ops.TRAININGS_CREATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
@@ -66,7 +66,7 @@ class TrainingsResource(Resource):
     ) -> Ack:
         """`DELETE /agents/{agent_id}/trainings/{training_id}`: irreversible; the agent drops
         back to `draft`."""
-        result: Ack = await self._client.call(
+        result: Ack = await self._client._execute(
             ops.TRAININGS_DELETE,
             {"agent_id": agent_id, "training_id": training_id},
             options=options,

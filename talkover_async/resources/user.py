@@ -20,5 +20,5 @@ class UserResource(Resource):
 
     async def get(self, **options: Unpack[RequestOptions]) -> User:
         """`GET /api/user` (note: no `/v1`; a bare object, no envelope). Account token."""
-        result: User = await self._client.call(ops.USER_GET, options=options)
+        result: User = await self._client._execute(ops.USER_GET, options=options)
         return result

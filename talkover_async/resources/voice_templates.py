@@ -21,7 +21,7 @@ class VoiceTemplatesResource(Resource):
         """`GET /voice-templates`: templates *grouped* by `display_name`, each group holding
         `voices` (`cost` is a string such as `"0.10"`). The page's query parameters are not
         readable in the docs: pass any in `extra_query`."""
-        result: list[VoiceTemplateGroup] = await self._client.call(
+        result: list[VoiceTemplateGroup] = await self._client._execute(
             ops.VOICE_TEMPLATES_LIST, options=options
         )
         return result
@@ -33,7 +33,7 @@ class VoiceTemplatesResource(Resource):
         and temporary. Audio is generated on every call. A generation failure is a 500 with
         the body `{"error": "..."}`, raised as `InternalServerError` carrying that text.
         """
-        result: VoiceDemo = await self._client.call(
+        result: VoiceDemo = await self._client._execute(
             ops.VOICE_TEMPLATES_DEMO, {"voice_template_id": voice_template_id}, options=options
         )
         return result
