@@ -136,7 +136,9 @@ def _nullable(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], Any] | None:
+def _specialise(
+    cls: type[Any], conv: cattrs.Converter, plans_enabled: bool = True
+) -> Callable[[Any, Any], Any] | None:
     """Generate the lenient structuring function of one attrs class, or None when the class
     needs its `__init__` (validators, converters, post-init...) and cattrs' path is kept.
 
@@ -216,6 +218,31 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
     plans: dict[tuple[str, ...], Callable[[Any], Any] | None] = {}
     ns["_plans"] = plans
     ns["_tuple"] = tuple
+    if not plans_enabled:
+        body = [
+            "def structure(data, _=None):",
+            "    if not isinstance(data, _dict):",
+            "        raise TypeError(",
+            "            f'expected a JSON object for {_name}, got {type(data).__name__}'",
+            "        )",
+            "    obj = _new(_cls)",
+            "    get = data.get",
+            "    miss = 0",
+            *lines,
+        ]
+        if extra_field is not None:
+            i = fields.index(extra_field)
+            fill = f"_x{i}()" if ns[f"_x{i}"] is not None else "{}"
+            body += [
+                f"    if _len(data) + miss > {len(known)}:",
+                f"        _s{i}(obj, {{k: w for k, w in data.items() if k not in _known}})",
+                "    else:",
+                f"        _s{i}(obj, {fill})",
+            ]
+        body.append("    return obj")
+        fn0: Callable[[Any, Any], Any] = _compile(body, f"structure {cls.__module__}.{name}", ns)
+        fn0.__qualname__ = fn0.__name__ = f"structure_{name}"
+        return fn0
     body = [
         "def structure(data, _=None):",
         "    keys = None",  # set when this shape is new: learnt once decoded
@@ -416,7 +443,7 @@ def _convert_lines(i: int, tp: Any, conv: cattrs.Converter, ns: dict[str, Any]) 
 
 
 def _configure(
-    conv: cattrs.Converter, strict: bool, *, specialise: bool = True
+    conv: cattrs.Converter, strict: bool, *, specialise: bool = True, plans: bool = True
 ) -> cattrs.Converter:
     """Register the SDK's hooks on `conv`. `specialise=False` keeps cattrs' own structuring
     of attrs classes in the lenient path (the reference the generated functions are tested
@@ -462,7 +489,7 @@ def _configure(
 
     def attrs_structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
         if specialise and not strict:
-            fast = _specialise(cls, conv)
+            fast = _specialise(cls, conv, plans)
             if fast is not None:
                 return fast
         fields = attrs.fields(cls)
