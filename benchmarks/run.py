@@ -190,9 +190,9 @@ def p3(quick: bool) -> dict[str, Any]:
     import pydantic_models as pm
 
     from talkover_async.http import Response
-    from talkover_async.operations import decode_response
-    from talkover_async.operations.agents import AGENTS_GET
-    from talkover_async.operations.calls import CALLS_LIST
+    from talkover_async.operations import OPERATIONS, decode_response
+
+    AGENTS_GET, CALLS_LIST = OPERATIONS["agents.get"], OPERATIONS["calls.list"]
 
     reps = 5 if quick else 15
     out: dict[str, Any] = {}

@@ -18,8 +18,7 @@ from ..models.agents import (
 from ..models.calls import Call, CallStatus
 from ..models.common import Direction
 from ..models.results import Ack
-from ..operations import agents as ops
-from ..operations.calls import AGENTS_CALL, AGENTS_CALLS
+from ..operations import Operation, register
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import (
@@ -62,6 +61,18 @@ class AgentsResource(Resource):
         self.actions = ActionsResource(client)
         self.webhooks = AgentWebhooksResource(client)
 
+    _LIST = register(
+        Operation(
+            "agents.list",
+            "GET",
+            "/agents",
+            Agent,
+            side_effect=False,
+            paginated=True,
+            summary="List agents (paged with `meta`)",
+        )
+    )
+
     def list(
         self,
         *,
@@ -85,14 +96,36 @@ class AgentsResource(Resource):
                 **paging(per_page, page),
             }
         )
-        return self._client.paginate(ops.AGENTS_LIST, query=query, options=options)
+        return self._client.paginate(self._LIST, query=query, options=options)
+
+    _GET = register(
+        Operation(
+            "agents.get",
+            "GET",
+            "/agents/{agent_id}",
+            Agent,
+            side_effect=False,
+            summary="Get one agent with voice, trainings, actions, numbers",
+        )
+    )
 
     async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`GET /agents/{agent_id}`: one agent with voice, trainings, actions and numbers."""
         result: Agent = await self._client._execute(
-            ops.AGENTS_GET, {"agent_id": agent_id}, options=options
+            self._GET, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _CREATE = register(
+        Operation(
+            "agents.create",
+            "POST",
+            "/agents",
+            Agent,
+            side_effect=True,
+            summary="Create a draft agent",
+        )
+    )
 
     async def create(
         self,
@@ -174,8 +207,19 @@ class AgentsResource(Resource):
                 else check_choice("who_speaks_first", who_speaks_first, SPEAKERS),
             }
         )
-        result: Agent = await self._client._execute(ops.AGENTS_CREATE, body=body, options=options)
+        result: Agent = await self._client._execute(self._CREATE, body=body, options=options)
         return result
+
+    _UPDATE_KNOWLEDGE = register(
+        Operation(
+            "agents.update_knowledge",
+            "PUT",
+            "/agents/{agent_id}/knowledge",
+            Agent,
+            side_effect=False,
+            summary="Update description and behaviour (resets to draft)",
+        )
+    )
 
     async def update_knowledge(
         self,
@@ -213,9 +257,20 @@ class AgentsResource(Resource):
             }
         )
         result: Agent = await self._client._execute(
-            ops.AGENTS_UPDATE_KNOWLEDGE, {"agent_id": agent_id}, body=body, options=options
+            self._UPDATE_KNOWLEDGE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _UPDATE_VOICE = register(
+        Operation(
+            "agents.update_voice",
+            "PUT",
+            "/agents/{agent_id}/voice",
+            Agent,
+            side_effect=False,
+            summary="Set the voice template and voice options",
+        )
+    )
 
     async def update_voice(
         self,
@@ -256,9 +311,20 @@ class AgentsResource(Resource):
             }
         )
         result: Agent = await self._client._execute(
-            ops.AGENTS_UPDATE_VOICE, {"agent_id": agent_id}, body=body, options=options
+            self._UPDATE_VOICE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _UPDATE_CALLING = register(
+        Operation(
+            "agents.update_calling",
+            "PUT",
+            "/agents/{agent_id}/calling",
+            Agent,
+            side_effect=False,
+            summary="Set direction and phone numbers (partial agent back)",
+        )
+    )
 
     async def update_calling(
         self,
@@ -279,32 +345,76 @@ class AgentsResource(Resource):
             }
         )
         result: Agent = await self._client._execute(
-            ops.AGENTS_UPDATE_CALLING, {"agent_id": agent_id}, body=body, options=options
+            self._UPDATE_CALLING, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _PUBLISH = register(
+        Operation(
+            "agents.publish",
+            "POST",
+            "/agents/{agent_id}/publish",
+            Agent,
+            side_effect=False,
+            summary="Publish a draft agent (422 when not ready)",
+        )
+    )
 
     async def publish(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`POST /agents/{agent_id}/publish`: make a draft live (422 `ValidationError` when
         `is_ready_to_publish` is false). Returns a partial agent."""
         result: Agent = await self._client._execute(
-            ops.AGENTS_PUBLISH, {"agent_id": agent_id}, options=options
+            self._PUBLISH, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _UNPUBLISH = register(
+        Operation(
+            "agents.unpublish",
+            "POST",
+            "/agents/{agent_id}/unpublish",
+            Agent,
+            side_effect=False,
+            summary="Return an agent to draft",
+        )
+    )
 
     async def unpublish(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`POST /agents/{agent_id}/unpublish`: back to draft; calls in progress continue."""
         result: Agent = await self._client._execute(
-            ops.AGENTS_UNPUBLISH, {"agent_id": agent_id}, options=options
+            self._UNPUBLISH, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _DELETE = register(
+        Operation(
+            "agents.delete",
+            "DELETE",
+            "/agents/{agent_id}",
+            Ack,
+            side_effect=False,
+            summary="Delete an agent (409 while published or with active calls)",
+        )
+    )
 
     async def delete(self, agent_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /agents/{agent_id}`: irreversible. 409 (`ConflictError`) with
         `AGENT_IS_PUBLISHED` or `AGENT_HAS_ACTIVE_CALLS` when it cannot go yet."""
         result: Ack = await self._client._execute(
-            ops.AGENTS_DELETE, {"agent_id": agent_id}, options=options
+            self._DELETE, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _UPDATE_ADVANCED_SETTINGS = register(
+        Operation(
+            "agents.update_advanced_settings",
+            "PATCH",
+            "/agents/{agent_id}/advanced-settings",
+            Agent,
+            side_effect=False,
+            summary="Toggle the initial-message cache",
+        )
+    )
 
     async def update_advanced_settings(
         self,
@@ -323,25 +433,58 @@ class AgentsResource(Resource):
             }
         )
         result: Agent = await self._client._execute(
-            ops.AGENTS_UPDATE_ADVANCED, {"agent_id": agent_id}, body=body, options=options
+            self._UPDATE_ADVANCED_SETTINGS, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _OPTIMIZED_COSTS_ELIGIBILITY = register(
+        Operation(
+            "agents.optimized_costs_eligibility",
+            "GET",
+            "/agents/{agent_id}/optimized-costs-eligibility",
+            OptimizedCostsEligibility,
+            side_effect=False,
+            summary="Whether call volume qualifies for optimized pricing",
+        )
+    )
 
     async def optimized_costs_eligibility(
         self, agent_id: str, **options: Unpack[RequestOptions]
     ) -> OptimizedCostsEligibility:
         """`GET /agents/{agent_id}/optimized-costs-eligibility`."""
         result: OptimizedCostsEligibility = await self._client._execute(
-            ops.AGENTS_ELIGIBILITY, {"agent_id": agent_id}, options=options
+            self._OPTIMIZED_COSTS_ELIGIBILITY, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _PRICING = register(
+        Operation(
+            "agents.pricing",
+            "GET",
+            "/agents/{agent_id}/pricing",
+            AgentPricing,
+            side_effect=False,
+            summary="Per-component cost breakdown",
+        )
+    )
 
     async def pricing(self, agent_id: str, **options: Unpack[RequestOptions]) -> AgentPricing:
         """`GET /agents/{agent_id}/pricing`: per-component costs of the configuration."""
         result: AgentPricing = await self._client._execute(
-            ops.AGENTS_PRICING, {"agent_id": agent_id}, options=options
+            self._PRICING, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _CALL = register(
+        Operation(
+            "agents.call",
+            "POST",
+            "/agents/{agent_id}/call",
+            Call,
+            side_effect=True,
+            summary="Place a phone call (side effect)",
+        )
+    )
 
     async def call(
         self,
@@ -374,9 +517,21 @@ class AgentsResource(Resource):
         if is_testing is not None:
             body["is_testing"] = check_bool("is_testing", is_testing)
         result: Call = await self._client._execute(
-            AGENTS_CALL, {"agent_id": agent_id}, body=body, options=options
+            self._CALL, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _CALLS = register(
+        Operation(
+            "agents.calls",
+            "GET",
+            "/agents/{agent_id}/calls",
+            Call,
+            side_effect=False,
+            paginated=True,
+            summary="An agent's call history (paged)",
+        )
+    )
 
     def calls(
         self,
@@ -402,7 +557,7 @@ class AgentsResource(Resource):
             page=page,
         )
         return self._client.paginate(
-            AGENTS_CALLS, {"agent_id": agent_id}, query=query, options=options
+            self._CALLS, {"agent_id": agent_id}, query=query, options=options
         )
 
 

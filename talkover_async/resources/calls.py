@@ -6,7 +6,7 @@ from typing import Unpack
 
 from ..models.calls import Call, CallStatus, EndedCall
 from ..models.common import Direction
-from ..operations.calls import CALLS_END, CALLS_LIST
+from ..operations import Operation, register
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import (
@@ -70,6 +70,18 @@ class CallsResource(Resource):
 
     __slots__ = ()
 
+    _LIST = register(
+        Operation(
+            "calls.list",
+            "GET",
+            "/calls",
+            Call,
+            side_effect=False,
+            paginated=True,
+            summary="Every call of the environment (paged)",
+        )
+    )
+
     def list(
         self,
         *,
@@ -95,7 +107,18 @@ class CallsResource(Resource):
         )
         if agent_id is not None:
             query["agent_id"] = check_str("agent_id", agent_id, min_len=1, max_len=256)
-        return self._client.paginate(CALLS_LIST, query=query, options=options)
+        return self._client.paginate(self._LIST, query=query, options=options)
+
+    _END = register(
+        Operation(
+            "calls.end",
+            "POST",
+            "/agents/{agent_id}/end-call",
+            EndedCall,
+            side_effect=False,
+            summary="Hang up an active call",
+        )
+    )
 
     async def end(
         self, call_id: str, *, agent_id: str, **options: Unpack[RequestOptions]
@@ -108,6 +131,6 @@ class CallsResource(Resource):
         """
         path_param("call_id", call_id)
         result: EndedCall = await self._client._execute(
-            CALLS_END, {"agent_id": agent_id}, body={"call_sid": call_id}, options=options
+            self._END, {"agent_id": agent_id}, body={"call_sid": call_id}, options=options
         )
         return result

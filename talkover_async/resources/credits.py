@@ -6,7 +6,7 @@ from typing import Unpack
 
 from ..models.account import CreditBalance
 from ..models.billing import Charge
-from ..operations import account as ops
+from ..operations import Operation, register
 from ..options import RequestOptions
 from ..validation import check_number, check_str
 from .base import Resource, drop_none
@@ -19,10 +19,34 @@ class CreditsResource(Resource):
 
     __slots__ = ()
 
+    _BALANCE = register(
+        Operation(
+            "credits.balance",
+            "GET",
+            "/credits/balance",
+            CreditBalance,
+            side_effect=False,
+            auth="account",
+            summary="Account credit balance",
+        )
+    )
+
     async def balance(self, **options: Unpack[RequestOptions]) -> CreditBalance:
         """`GET /credits/balance`: the balance, updated almost in real time."""
-        result: CreditBalance = await self._client._execute(ops.CREDITS_BALANCE, options=options)
+        result: CreditBalance = await self._client._execute(self._BALANCE, options=options)
         return result
+
+    _PURCHASE = register(
+        Operation(
+            "credits.purchase",
+            "POST",
+            "/credits/purchase",
+            Charge,
+            side_effect=True,
+            auth="account",
+            summary="One-off credit purchase (charges money; 402 `PAYMENT_FAILED`)",
+        )
+    )
 
     async def purchase(
         self,
@@ -43,7 +67,5 @@ class CreditsResource(Resource):
                 else check_str("payment_method_id", payment_method_id, min_len=1),
             }
         )
-        result: Charge = await self._client._execute(
-            ops.CREDITS_PURCHASE, body=body, options=options
-        )
+        result: Charge = await self._client._execute(self._PURCHASE, body=body, options=options)
         return result

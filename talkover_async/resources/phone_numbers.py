@@ -6,7 +6,7 @@ import builtins
 from typing import Unpack
 
 from ..models.phone_numbers import PhoneNumber, PhoneNumberType, ReleaseRequest
-from ..operations import phone_numbers as ops
+from ..operations import Operation, register
 from ..options import RequestOptions
 from ..validation import check_bool, check_choice, check_str
 from .base import Resource, drop_none
@@ -20,6 +20,17 @@ class PhoneNumbersResource(Resource):
     """The environment's phone numbers: `client.phone_numbers`."""
 
     __slots__ = ()
+
+    _LIST = register(
+        Operation(
+            "phone_numbers.list",
+            "GET",
+            "/phone-numbers",
+            builtins.list[PhoneNumber],
+            side_effect=False,
+            summary="List the environment's phone numbers (not paginated).",
+        )
+    )
 
     async def list(
         self,
@@ -43,9 +54,20 @@ class PhoneNumbersResource(Resource):
             }
         )
         result: list[PhoneNumber] = await self._client._execute(
-            ops.PHONE_NUMBERS_LIST, query=query, options=options
+            self._LIST, query=query, options=options
         )
         return result
+
+    _REQUEST_RELEASE = register(
+        Operation(
+            "phone_numbers.request_release",
+            "POST",
+            "/phone-numbers/{phone_number_id}/request-release",
+            ReleaseRequest,
+            side_effect=True,
+            summary="Ask staff to release a number (201, pending review).",
+        )
+    )
 
     async def request_release(
         self,
@@ -60,12 +82,23 @@ class PhoneNumbersResource(Resource):
         repeat could file a second request)."""
         body = {"reason": check_str("reason", reason, min_len=10, max_len=500)}
         result: ReleaseRequest = await self._client._execute(
-            ops.PHONE_NUMBERS_REQUEST_RELEASE,
+            self._REQUEST_RELEASE,
             {"phone_number_id": phone_number_id},
             body=body,
             options=options,
         )
         return result
+
+    _RELEASE_REQUESTS = register(
+        Operation(
+            "phone_numbers.release_requests",
+            "GET",
+            "/phone-numbers/release-requests",
+            builtins.list[ReleaseRequest],
+            side_effect=False,
+            summary="List release requests.",
+        )
+    )
 
     async def release_requests(
         self, **options: Unpack[RequestOptions]
@@ -73,6 +106,6 @@ class PhoneNumbersResource(Resource):
         """`GET /phone-numbers/release-requests` (`resolved_at` only once resolved; query
         parameters not readable in the docs: use `extra_query`)."""
         result: builtins.list[ReleaseRequest] = await self._client._execute(
-            ops.PHONE_NUMBERS_RELEASE_REQUESTS, options=options
+            self._RELEASE_REQUESTS, options=options
         )
         return result
