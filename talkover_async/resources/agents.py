@@ -32,11 +32,11 @@ from ..validation import (
     check_str,
     paging,
 )
-from .actions import ActionsResource
+from .agent_actions import ActionsResource
+from .agent_trainings import TrainingsResource
 from .agent_webhooks import AgentWebhooksResource
 from .base import Resource, drop_none
 from .calls import call_filters
-from .trainings import TrainingsResource
 
 if TYPE_CHECKING:
     from ..client import AsyncTalkover

@@ -6,7 +6,7 @@ import builtins
 from collections.abc import Sequence
 from typing import Unpack
 
-from ..models.account import ApiToken
+from ..models.api_tokens import ApiToken
 from ..models.results import Ack
 from ..operations import Operation, register
 from ..options import RequestOptions

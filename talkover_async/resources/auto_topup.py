@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Unpack
 
 from ..errors import InvalidRequestError
-from ..models.billing import AutoTopupSettings, Charge, PaymentMethod, TopupEvent
+from ..models.auto_topup import AutoTopupSettings, Charge, PaymentMethod, TopupEvent
 from ..operations import Operation, register
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator

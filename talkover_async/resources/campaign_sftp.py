@@ -17,7 +17,7 @@ import attrs
 from .. import _json
 from ..envelope import parse
 from ..errors import APIStatusError, InvalidRequestError
-from ..models.sftp import (
+from ..models.campaign_sftp import (
     SftpAuthType,
     SftpConfig,
     SftpImportJob,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from ..models.account import CreditBalance
-from ..models.billing import Charge
+from ..models.auto_topup import Charge
+from ..models.credits import CreditBalance
 from ..operations import Operation, register
 from ..options import RequestOptions
 from ..validation import check_number, check_str

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from ..models.account import User
+from ..models.user import User
 from ..operations import Operation, register
 from ..options import RequestOptions
 from .base import Resource
