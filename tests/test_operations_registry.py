@@ -168,3 +168,11 @@ def test_registry_is_complete_on_import() -> None:
         timeout=60,
     )
     assert int(out.stdout) == len(documented()) == len(OPERATIONS)
+
+
+def test_model_modules_are_named_for_areas() -> None:
+    package = ROOT / "talkover_async"
+    resources = {p.stem for p in (package / "resources").glob("*.py")} - {"__init__", "base"}
+    models = {p.stem for p in (package / "models").glob("*.py")} - {"__init__"}
+    shared = {"common", "results", "events", "webhooks"}
+    assert models - shared <= resources, sorted(models - shared - resources)
