@@ -30,11 +30,8 @@ from talkover_async.operations import OPERATIONS, decode
 from talkover_async.pagination import Page
 from talkover_async.transports import MockTransport
 
+from .account_api import API, CHARGE, ENV_TOKEN, client_for
 from .recorder import Recorder
-
-ENV_TOKEN = "talq_test"
-ACCOUNT_TOKEN = "42|sessionTokenValue0123456789"
-API = "https://app.talkover.ai/api/v1"
 
 SETTINGS: dict[str, Any] = {
     "is_enabled": True,
@@ -49,21 +46,6 @@ SETTINGS: dict[str, Any] = {
     "last_recharge_at": "2024-03-01T08:15:00Z",
     "currency": "USD",
 }
-CHARGE = {
-    "amount_charged": 100.0,
-    "currency": "USD",
-    "new_balance": 350.0,
-    "transaction_id": "txn_123",
-}
-
-
-def client_for(rec: Recorder, **kw: Any) -> AsyncTalkover:
-    kw.setdefault("account_token", ACCOUNT_TOKEN)
-    kw.setdefault("env", {})
-    return AsyncTalkover(ENV_TOKEN, transport=MockTransport(rec), strict=True, **kw)
-
-
-# --- auto-topup (environment token) ---------------------------------------------------------
 
 
 async def test_settings_decodes_full_get_object_with_environment_token() -> None:

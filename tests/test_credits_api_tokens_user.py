@@ -22,27 +22,8 @@ from talkover_async.models.user import User
 from talkover_async.operations import OPERATIONS, decode
 from talkover_async.transports import MockTransport
 
+from .account_api import ACCOUNT_TOKEN, API, CHARGE, ENV_TOKEN, client_for
 from .recorder import Recorder
-
-ENV_TOKEN = "talq_test"
-ACCOUNT_TOKEN = "42|sessionTokenValue0123456789"
-API = "https://app.talkover.ai/api/v1"
-
-CHARGE = {
-    "amount_charged": 100.0,
-    "currency": "USD",
-    "new_balance": 350.0,
-    "transaction_id": "txn_123",
-}
-
-
-def client_for(rec: Recorder, **kw: Any) -> AsyncTalkover:
-    kw.setdefault("account_token", ACCOUNT_TOKEN)
-    kw.setdefault("env", {})
-    return AsyncTalkover(ENV_TOKEN, transport=MockTransport(rec), strict=True, **kw)
-
-
-# --- Account API ----------------------------------------------------------------------------
 
 
 async def test_balance_sends_the_account_token_not_talq() -> None:

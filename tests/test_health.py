@@ -7,27 +7,13 @@ from typing import Any
 import pytest
 
 from talkover_async import (
-    AsyncTalkover,
     InternalServerError,
     ResponseDecodeError,
 )
 from talkover_async.models.health import HealthStatus
-from talkover_async.transports import MockTransport
 
+from .account_api import API, ENV_TOKEN, client_for
 from .recorder import Recorder
-
-ENV_TOKEN = "talq_test"
-ACCOUNT_TOKEN = "42|sessionTokenValue0123456789"
-API = "https://app.talkover.ai/api/v1"
-
-
-def client_for(rec: Recorder, **kw: Any) -> AsyncTalkover:
-    kw.setdefault("account_token", ACCOUNT_TOKEN)
-    kw.setdefault("env", {})
-    return AsyncTalkover(ENV_TOKEN, transport=MockTransport(rec), strict=True, **kw)
-
-
-# --- health ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
