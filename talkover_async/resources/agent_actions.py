@@ -9,7 +9,7 @@ from typing import Any, Unpack
 from ..errors import InvalidRequestError
 from ..models.agents import Action, ActionInput, ActionStatus, ActionType
 from ..models.results import Ack
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..serde import unstructure
 from ..validation import check_bool, check_choice, check_mapping, check_str, check_url
@@ -26,15 +26,13 @@ class ActionsResource(Resource):
 
     __slots__ = ()
 
-    _LIST = register(
-        Operation(
-            "agents.actions.list",
-            "GET",
-            "/agents/{agent_id}/actions",
-            builtins.list[Action],
-            side_effect=False,
-            summary="List an agent's actions (not paginated).",
-        )
+    _LIST = Operation(
+        "agents.actions.list",
+        "GET",
+        "/agents/{agent_id}/actions",
+        builtins.list[Action],
+        side_effect=False,
+        summary="List an agent's actions (not paginated).",
     )
 
     async def list(self, agent_id: str, **options: Unpack[RequestOptions]) -> list[Action]:
@@ -44,15 +42,13 @@ class ActionsResource(Resource):
         )
         return result
 
-    _CREATE = register(
-        Operation(
-            "agents.actions.create",
-            "POST",
-            "/agents/{agent_id}/actions",
-            Action,
-            side_effect=True,
-            summary="Create (or update) an action: webhook, transfer, hold or external.",
-        )
+    _CREATE = Operation(
+        "agents.actions.create",
+        "POST",
+        "/agents/{agent_id}/actions",
+        Action,
+        side_effect=True,
+        summary="Create (or update) an action: webhook, transfer, hold or external.",
     )
 
     async def create(
@@ -102,15 +98,13 @@ class ActionsResource(Resource):
         )
         return result
 
-    _DELETE = register(
-        Operation(
-            "agents.actions.delete",
-            "DELETE",
-            "/agents/{agent_id}/actions/{action_id}",
-            Ack,
-            side_effect=False,
-            summary="Delete an action (the agent drops to draft).",
-        )
+    _DELETE = Operation(
+        "agents.actions.delete",
+        "DELETE",
+        "/agents/{agent_id}/actions/{action_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete an action (the agent drops to draft).",
     )
 
     async def delete(self, agent_id: str, action_id: str, **options: Unpack[RequestOptions]) -> Ack:

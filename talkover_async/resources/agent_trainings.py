@@ -7,7 +7,7 @@ from typing import Unpack
 
 from ..models.agents import Training, TrainingStatus
 from ..models.results import Ack
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_choice, check_str
 from .base import Resource, drop_none
@@ -22,15 +22,13 @@ class TrainingsResource(Resource):
 
     __slots__ = ()
 
-    _LIST = register(
-        Operation(
-            "agents.trainings.list",
-            "GET",
-            "/agents/{agent_id}/trainings",
-            builtins.list[Training],
-            side_effect=False,
-            summary="List an agent's trainings (active and inactive; not paginated).",
-        )
+    _LIST = Operation(
+        "agents.trainings.list",
+        "GET",
+        "/agents/{agent_id}/trainings",
+        builtins.list[Training],
+        side_effect=False,
+        summary="List an agent's trainings (active and inactive; not paginated).",
     )
 
     async def list(self, agent_id: str, **options: Unpack[RequestOptions]) -> list[Training]:
@@ -41,15 +39,13 @@ class TrainingsResource(Resource):
         )
         return result
 
-    _CREATE = register(
-        Operation(
-            "agents.trainings.create",
-            "POST",
-            "/agents/{agent_id}/trainings",
-            Training,
-            side_effect=True,
-            summary="Create (or update) a training entry.",
-        )
+    _CREATE = Operation(
+        "agents.trainings.create",
+        "POST",
+        "/agents/{agent_id}/trainings",
+        Training,
+        side_effect=True,
+        summary="Create (or update) a training entry.",
     )
 
     async def create(
@@ -84,15 +80,13 @@ class TrainingsResource(Resource):
         )
         return result
 
-    _DELETE = register(
-        Operation(
-            "agents.trainings.delete",
-            "DELETE",
-            "/agents/{agent_id}/trainings/{training_id}",
-            Ack,
-            side_effect=False,
-            summary="Delete a training (the agent drops to draft).",
-        )
+    _DELETE = Operation(
+        "agents.trainings.delete",
+        "DELETE",
+        "/agents/{agent_id}/trainings/{training_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete a training (the agent drops to draft).",
     )
 
     async def delete(

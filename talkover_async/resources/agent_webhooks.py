@@ -22,7 +22,7 @@ from ..models.webhooks import (
     WebhookLogRetry,
     WebhookTestResult,
 )
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import (
@@ -150,15 +150,13 @@ class AgentWebhooksResource(Resource):
 
     __slots__ = ()
 
-    _LIST = register(
-        Operation(
-            "agents.webhooks.list",
-            "GET",
-            "/agents/{agent_id}/webhooks",
-            AgentWebhookList,
-            side_effect=False,
-            summary="List an agent's webhooks and the available event names.",
-        )
+    _LIST = Operation(
+        "agents.webhooks.list",
+        "GET",
+        "/agents/{agent_id}/webhooks",
+        AgentWebhookList,
+        side_effect=False,
+        summary="List an agent's webhooks and the available event names.",
     )
 
     async def list(self, agent_id: str, **options: Unpack[RequestOptions]) -> AgentWebhookList:
@@ -169,15 +167,13 @@ class AgentWebhooksResource(Resource):
         )
         return result
 
-    _CREATE = register(
-        Operation(
-            "agents.webhooks.create",
-            "POST",
-            "/agents/{agent_id}/webhooks",
-            AgentWebhook,
-            side_effect=True,
-            summary="Create an agent webhook.",
-        )
+    _CREATE = Operation(
+        "agents.webhooks.create",
+        "POST",
+        "/agents/{agent_id}/webhooks",
+        AgentWebhook,
+        side_effect=True,
+        summary="Create an agent webhook.",
     )
 
     async def create(
@@ -228,15 +224,13 @@ class AgentWebhooksResource(Resource):
         )
         return result
 
-    _GET = register(
-        Operation(
-            "agents.webhooks.get",
-            "GET",
-            "/agents/{agent_id}/webhooks/{webhook_id}",
-            AgentWebhook,
-            side_effect=False,
-            summary="Get one webhook.",
-        )
+    _GET = Operation(
+        "agents.webhooks.get",
+        "GET",
+        "/agents/{agent_id}/webhooks/{webhook_id}",
+        AgentWebhook,
+        side_effect=False,
+        summary="Get one webhook.",
     )
 
     async def get(
@@ -248,15 +242,13 @@ class AgentWebhooksResource(Resource):
         )
         return result
 
-    _UPDATE = register(
-        Operation(
-            "agents.webhooks.update",
-            "PUT",
-            "/agents/{agent_id}/webhooks/{webhook_id}",
-            AgentWebhook,
-            side_effect=False,
-            summary="Update a webhook (partial: only the fields sent change).",
-        )
+    _UPDATE = Operation(
+        "agents.webhooks.update",
+        "PUT",
+        "/agents/{agent_id}/webhooks/{webhook_id}",
+        AgentWebhook,
+        side_effect=False,
+        summary="Update a webhook (partial: only the fields sent change).",
     )
 
     async def update(
@@ -304,15 +296,13 @@ class AgentWebhooksResource(Resource):
         )
         return result
 
-    _TOGGLE = register(
-        Operation(
-            "agents.webhooks.toggle",
-            "PATCH",
-            "/agents/{agent_id}/webhooks/{webhook_id}/toggle",
-            AgentWebhook,
-            side_effect=True,
-            summary="Flip a webhook's enabled state (each call flips it).",
-        )
+    _TOGGLE = Operation(
+        "agents.webhooks.toggle",
+        "PATCH",
+        "/agents/{agent_id}/webhooks/{webhook_id}/toggle",
+        AgentWebhook,
+        side_effect=True,
+        summary="Flip a webhook's enabled state (each call flips it).",
     )
 
     async def toggle(
@@ -329,15 +319,13 @@ class AgentWebhooksResource(Resource):
         )
         return result
 
-    _TEST = register(
-        Operation(
-            "agents.webhooks.test",
-            "POST",
-            "/agents/{agent_id}/webhooks/{webhook_id}/test",
-            WebhookTestResult,
-            side_effect=True,
-            summary="Send a `webhook.test` delivery; returns your endpoint's status and time.",
-        )
+    _TEST = Operation(
+        "agents.webhooks.test",
+        "POST",
+        "/agents/{agent_id}/webhooks/{webhook_id}/test",
+        WebhookTestResult,
+        side_effect=True,
+        summary="Send a `webhook.test` delivery; returns your endpoint's status and time.",
     )
 
     async def test(
@@ -351,16 +339,14 @@ class AgentWebhooksResource(Resource):
         )
         return result
 
-    _LOGS = register(
-        Operation(
-            "agents.webhooks.logs",
-            "GET",
-            "/agents/{agent_id}/webhooks/{webhook_id}/logs",
-            WebhookLog,
-            side_effect=False,
-            paginated=True,
-            summary="Delivery logs of a webhook (paginated, short pagination block).",
-        )
+    _LOGS = Operation(
+        "agents.webhooks.logs",
+        "GET",
+        "/agents/{agent_id}/webhooks/{webhook_id}/logs",
+        WebhookLog,
+        side_effect=False,
+        paginated=True,
+        summary="Delivery logs of a webhook (paginated, short pagination block).",
     )
 
     def logs(
@@ -382,15 +368,13 @@ class AgentWebhooksResource(Resource):
             options=options,
         )
 
-    _RETRY_LOG = register(
-        Operation(
-            "agents.webhooks.retry_log",
-            "POST",
-            "/agents/{agent_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
-            WebhookLogRetry,
-            side_effect=True,
-            summary="Re-send a failed delivery (creates a new log entry).",
-        )
+    _RETRY_LOG = Operation(
+        "agents.webhooks.retry_log",
+        "POST",
+        "/agents/{agent_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
+        WebhookLogRetry,
+        side_effect=True,
+        summary="Re-send a failed delivery (creates a new log entry).",
     )
 
     async def retry_log(
@@ -409,15 +393,13 @@ class AgentWebhooksResource(Resource):
         )
         return result
 
-    _DELETE = register(
-        Operation(
-            "agents.webhooks.delete",
-            "DELETE",
-            "/agents/{agent_id}/webhooks/{webhook_id}",
-            Ack,
-            side_effect=False,
-            summary="Delete a webhook (page not stored: path inferred by analogy).",
-        )
+    _DELETE = Operation(
+        "agents.webhooks.delete",
+        "DELETE",
+        "/agents/{agent_id}/webhooks/{webhook_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete a webhook (page not stored: path inferred by analogy).",
     )
 
     async def delete(

@@ -18,7 +18,7 @@ from ..models.agents import (
 from ..models.calls import Call, CallStatus
 from ..models.common import Direction
 from ..models.results import Ack
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import (
@@ -61,16 +61,14 @@ class AgentsResource(Resource):
         self.actions = ActionsResource(client)
         self.webhooks = AgentWebhooksResource(client)
 
-    _LIST = register(
-        Operation(
-            "agents.list",
-            "GET",
-            "/agents",
-            Agent,
-            side_effect=False,
-            paginated=True,
-            summary="List agents (paged with `meta`)",
-        )
+    _LIST = Operation(
+        "agents.list",
+        "GET",
+        "/agents",
+        Agent,
+        side_effect=False,
+        paginated=True,
+        summary="List agents (paged with `meta`)",
     )
 
     def list(
@@ -98,15 +96,13 @@ class AgentsResource(Resource):
         )
         return self._client.paginate(self._LIST, query=query, options=options)
 
-    _GET = register(
-        Operation(
-            "agents.get",
-            "GET",
-            "/agents/{agent_id}",
-            Agent,
-            side_effect=False,
-            summary="Get one agent with voice, trainings, actions, numbers",
-        )
+    _GET = Operation(
+        "agents.get",
+        "GET",
+        "/agents/{agent_id}",
+        Agent,
+        side_effect=False,
+        summary="Get one agent with voice, trainings, actions, numbers",
     )
 
     async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
@@ -116,15 +112,13 @@ class AgentsResource(Resource):
         )
         return result
 
-    _CREATE = register(
-        Operation(
-            "agents.create",
-            "POST",
-            "/agents",
-            Agent,
-            side_effect=True,
-            summary="Create a draft agent",
-        )
+    _CREATE = Operation(
+        "agents.create",
+        "POST",
+        "/agents",
+        Agent,
+        side_effect=True,
+        summary="Create a draft agent",
     )
 
     async def create(
@@ -210,15 +204,13 @@ class AgentsResource(Resource):
         result: Agent = await self._client._execute(self._CREATE, body=body, options=options)
         return result
 
-    _UPDATE_KNOWLEDGE = register(
-        Operation(
-            "agents.update_knowledge",
-            "PUT",
-            "/agents/{agent_id}/knowledge",
-            Agent,
-            side_effect=False,
-            summary="Update description and behaviour (resets to draft)",
-        )
+    _UPDATE_KNOWLEDGE = Operation(
+        "agents.update_knowledge",
+        "PUT",
+        "/agents/{agent_id}/knowledge",
+        Agent,
+        side_effect=False,
+        summary="Update description and behaviour (resets to draft)",
     )
 
     async def update_knowledge(
@@ -261,15 +253,13 @@ class AgentsResource(Resource):
         )
         return result
 
-    _UPDATE_VOICE = register(
-        Operation(
-            "agents.update_voice",
-            "PUT",
-            "/agents/{agent_id}/voice",
-            Agent,
-            side_effect=False,
-            summary="Set the voice template and voice options",
-        )
+    _UPDATE_VOICE = Operation(
+        "agents.update_voice",
+        "PUT",
+        "/agents/{agent_id}/voice",
+        Agent,
+        side_effect=False,
+        summary="Set the voice template and voice options",
     )
 
     async def update_voice(
@@ -315,15 +305,13 @@ class AgentsResource(Resource):
         )
         return result
 
-    _UPDATE_CALLING = register(
-        Operation(
-            "agents.update_calling",
-            "PUT",
-            "/agents/{agent_id}/calling",
-            Agent,
-            side_effect=False,
-            summary="Set direction and phone numbers (partial agent back)",
-        )
+    _UPDATE_CALLING = Operation(
+        "agents.update_calling",
+        "PUT",
+        "/agents/{agent_id}/calling",
+        Agent,
+        side_effect=False,
+        summary="Set direction and phone numbers (partial agent back)",
     )
 
     async def update_calling(
@@ -349,15 +337,13 @@ class AgentsResource(Resource):
         )
         return result
 
-    _PUBLISH = register(
-        Operation(
-            "agents.publish",
-            "POST",
-            "/agents/{agent_id}/publish",
-            Agent,
-            side_effect=False,
-            summary="Publish a draft agent (422 when not ready)",
-        )
+    _PUBLISH = Operation(
+        "agents.publish",
+        "POST",
+        "/agents/{agent_id}/publish",
+        Agent,
+        side_effect=False,
+        summary="Publish a draft agent (422 when not ready)",
     )
 
     async def publish(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
@@ -368,15 +354,13 @@ class AgentsResource(Resource):
         )
         return result
 
-    _UNPUBLISH = register(
-        Operation(
-            "agents.unpublish",
-            "POST",
-            "/agents/{agent_id}/unpublish",
-            Agent,
-            side_effect=False,
-            summary="Return an agent to draft",
-        )
+    _UNPUBLISH = Operation(
+        "agents.unpublish",
+        "POST",
+        "/agents/{agent_id}/unpublish",
+        Agent,
+        side_effect=False,
+        summary="Return an agent to draft",
     )
 
     async def unpublish(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
@@ -386,15 +370,13 @@ class AgentsResource(Resource):
         )
         return result
 
-    _DELETE = register(
-        Operation(
-            "agents.delete",
-            "DELETE",
-            "/agents/{agent_id}",
-            Ack,
-            side_effect=False,
-            summary="Delete an agent (409 while published or with active calls)",
-        )
+    _DELETE = Operation(
+        "agents.delete",
+        "DELETE",
+        "/agents/{agent_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete an agent (409 while published or with active calls)",
     )
 
     async def delete(self, agent_id: str, **options: Unpack[RequestOptions]) -> Ack:
@@ -405,15 +387,13 @@ class AgentsResource(Resource):
         )
         return result
 
-    _UPDATE_ADVANCED_SETTINGS = register(
-        Operation(
-            "agents.update_advanced_settings",
-            "PATCH",
-            "/agents/{agent_id}/advanced-settings",
-            Agent,
-            side_effect=False,
-            summary="Toggle the initial-message cache",
-        )
+    _UPDATE_ADVANCED_SETTINGS = Operation(
+        "agents.update_advanced_settings",
+        "PATCH",
+        "/agents/{agent_id}/advanced-settings",
+        Agent,
+        side_effect=False,
+        summary="Toggle the initial-message cache",
     )
 
     async def update_advanced_settings(
@@ -437,15 +417,13 @@ class AgentsResource(Resource):
         )
         return result
 
-    _OPTIMIZED_COSTS_ELIGIBILITY = register(
-        Operation(
-            "agents.optimized_costs_eligibility",
-            "GET",
-            "/agents/{agent_id}/optimized-costs-eligibility",
-            OptimizedCostsEligibility,
-            side_effect=False,
-            summary="Whether call volume qualifies for optimized pricing",
-        )
+    _OPTIMIZED_COSTS_ELIGIBILITY = Operation(
+        "agents.optimized_costs_eligibility",
+        "GET",
+        "/agents/{agent_id}/optimized-costs-eligibility",
+        OptimizedCostsEligibility,
+        side_effect=False,
+        summary="Whether call volume qualifies for optimized pricing",
     )
 
     async def optimized_costs_eligibility(
@@ -457,15 +435,13 @@ class AgentsResource(Resource):
         )
         return result
 
-    _PRICING = register(
-        Operation(
-            "agents.pricing",
-            "GET",
-            "/agents/{agent_id}/pricing",
-            AgentPricing,
-            side_effect=False,
-            summary="Per-component cost breakdown",
-        )
+    _PRICING = Operation(
+        "agents.pricing",
+        "GET",
+        "/agents/{agent_id}/pricing",
+        AgentPricing,
+        side_effect=False,
+        summary="Per-component cost breakdown",
     )
 
     async def pricing(self, agent_id: str, **options: Unpack[RequestOptions]) -> AgentPricing:
@@ -475,15 +451,13 @@ class AgentsResource(Resource):
         )
         return result
 
-    _CALL = register(
-        Operation(
-            "agents.call",
-            "POST",
-            "/agents/{agent_id}/call",
-            Call,
-            side_effect=True,
-            summary="Place a phone call (side effect)",
-        )
+    _CALL = Operation(
+        "agents.call",
+        "POST",
+        "/agents/{agent_id}/call",
+        Call,
+        side_effect=True,
+        summary="Place a phone call (side effect)",
     )
 
     async def call(
@@ -521,16 +495,14 @@ class AgentsResource(Resource):
         )
         return result
 
-    _CALLS = register(
-        Operation(
-            "agents.calls",
-            "GET",
-            "/agents/{agent_id}/calls",
-            Call,
-            side_effect=False,
-            paginated=True,
-            summary="An agent's call history (paged)",
-        )
+    _CALLS = Operation(
+        "agents.calls",
+        "GET",
+        "/agents/{agent_id}/calls",
+        Call,
+        side_effect=False,
+        paginated=True,
+        summary="An agent's call history (paged)",
     )
 
     def calls(

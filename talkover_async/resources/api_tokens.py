@@ -8,7 +8,7 @@ from typing import Unpack
 
 from ..models.api_tokens import ApiToken
 from ..models.results import Ack
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_list, check_str
 from .base import Resource, drop_none
@@ -21,16 +21,14 @@ class ApiTokensResource(Resource):
 
     __slots__ = ()
 
-    _LIST = register(
-        Operation(
-            "api_tokens.list",
-            "GET",
-            "/user/api-tokens",
-            builtins.list[ApiToken],
-            side_effect=False,
-            auth="account",
-            summary="The user's personal access tokens (`{data}` only, metadata)",
-        )
+    _LIST = Operation(
+        "api_tokens.list",
+        "GET",
+        "/user/api-tokens",
+        builtins.list[ApiToken],
+        side_effect=False,
+        auth="account",
+        summary="The user's personal access tokens (`{data}` only, metadata)",
     )
 
     async def list(self, **options: Unpack[RequestOptions]) -> builtins.list[ApiToken]:
@@ -39,16 +37,14 @@ class ApiTokensResource(Resource):
         result: builtins.list[ApiToken] = await self._client._execute(self._LIST, options=options)
         return result
 
-    _CREATE = register(
-        Operation(
-            "api_tokens.create",
-            "POST",
-            "/user/api-tokens",
-            ApiToken,
-            side_effect=True,
-            auth="account",
-            summary="Create a personal access token (secret returned once)",
-        )
+    _CREATE = Operation(
+        "api_tokens.create",
+        "POST",
+        "/user/api-tokens",
+        ApiToken,
+        side_effect=True,
+        auth="account",
+        summary="Create a personal access token (secret returned once)",
     )
 
     async def create(
@@ -74,16 +70,14 @@ class ApiTokensResource(Resource):
         self._client._redactor.add(result.token)
         return result
 
-    _DELETE = register(
-        Operation(
-            "api_tokens.delete",
-            "DELETE",
-            "/user/api-tokens/{token_id}",
-            Ack,
-            side_effect=False,
-            auth="account",
-            summary="Revoke a personal access token (`{message}` only)",
-        )
+    _DELETE = Operation(
+        "api_tokens.delete",
+        "DELETE",
+        "/user/api-tokens/{token_id}",
+        Ack,
+        side_effect=False,
+        auth="account",
+        summary="Revoke a personal access token (`{message}` only)",
     )
 
     async def delete(self, token_id: str, **options: Unpack[RequestOptions]) -> Ack:

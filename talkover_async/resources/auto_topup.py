@@ -9,7 +9,7 @@ from typing import Unpack
 
 from ..errors import InvalidRequestError
 from ..models.auto_topup import AutoTopupSettings, Charge, PaymentMethod, TopupEvent
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import check_bool, check_int, check_number, check_str, paging
@@ -23,15 +23,13 @@ class AutoTopupResource(Resource):
 
     __slots__ = ()
 
-    _SETTINGS = register(
-        Operation(
-            "auto_topup.settings",
-            "GET",
-            "/auto-topup/settings",
-            AutoTopupSettings,
-            side_effect=False,
-            summary="Read the auto-topup configuration",
-        )
+    _SETTINGS = Operation(
+        "auto_topup.settings",
+        "GET",
+        "/auto-topup/settings",
+        AutoTopupSettings,
+        side_effect=False,
+        summary="Read the auto-topup configuration",
     )
 
     async def settings(self, **options: Unpack[RequestOptions]) -> AutoTopupSettings:
@@ -40,15 +38,13 @@ class AutoTopupResource(Resource):
         result: AutoTopupSettings = await self._client._execute(self._SETTINGS, options=options)
         return result
 
-    _UPDATE_SETTINGS = register(
-        Operation(
-            "auto_topup.update_settings",
-            "PUT",
-            "/auto-topup/settings",
-            AutoTopupSettings,
-            side_effect=False,
-            summary="Configure threshold and/or monthly recharges",
-        )
+    _UPDATE_SETTINGS = Operation(
+        "auto_topup.update_settings",
+        "PUT",
+        "/auto-topup/settings",
+        AutoTopupSettings,
+        side_effect=False,
+        summary="Configure threshold and/or monthly recharges",
     )
 
     async def update_settings(
@@ -94,15 +90,13 @@ class AutoTopupResource(Resource):
         )
         return result
 
-    _DISABLE = register(
-        Operation(
-            "auto_topup.disable",
-            "POST",
-            "/auto-topup/disable",
-            AutoTopupSettings,
-            side_effect=False,
-            summary="Switch auto-topup off, keeping its configuration",
-        )
+    _DISABLE = Operation(
+        "auto_topup.disable",
+        "POST",
+        "/auto-topup/disable",
+        AutoTopupSettings,
+        side_effect=False,
+        summary="Switch auto-topup off, keeping its configuration",
     )
 
     async def disable(self, **options: Unpack[RequestOptions]) -> AutoTopupSettings:
@@ -111,15 +105,13 @@ class AutoTopupResource(Resource):
         result: AutoTopupSettings = await self._client._execute(self._DISABLE, options=options)
         return result
 
-    _TEST = register(
-        Operation(
-            "auto_topup.test",
-            "POST",
-            "/auto-topup/test",
-            Charge,
-            side_effect=True,
-            summary="Perform one REAL recharge (charges money; 402 / 422)",
-        )
+    _TEST = Operation(
+        "auto_topup.test",
+        "POST",
+        "/auto-topup/test",
+        Charge,
+        side_effect=True,
+        summary="Perform one REAL recharge (charges money; 402 / 422)",
     )
 
     async def test(self, **options: Unpack[RequestOptions]) -> Charge:
@@ -132,15 +124,13 @@ class AutoTopupResource(Resource):
         result: Charge = await self._client._execute(self._TEST, options=options)
         return result
 
-    _PAYMENT_METHODS = register(
-        Operation(
-            "auto_topup.payment_methods",
-            "GET",
-            "/auto-topup/payment-methods",
-            list[PaymentMethod],
-            side_effect=False,
-            summary="Saved cards usable for auto-topup",
-        )
+    _PAYMENT_METHODS = Operation(
+        "auto_topup.payment_methods",
+        "GET",
+        "/auto-topup/payment-methods",
+        list[PaymentMethod],
+        side_effect=False,
+        summary="Saved cards usable for auto-topup",
     )
 
     async def payment_methods(self, **options: Unpack[RequestOptions]) -> list[PaymentMethod]:
@@ -150,16 +140,14 @@ class AutoTopupResource(Resource):
         )
         return result
 
-    _HISTORY = register(
-        Operation(
-            "auto_topup.history",
-            "GET",
-            "/auto-topup/history",
-            TopupEvent,
-            side_effect=False,
-            paginated=True,
-            summary="Recharge events (paged with `pagination`)",
-        )
+    _HISTORY = Operation(
+        "auto_topup.history",
+        "GET",
+        "/auto-topup/history",
+        TopupEvent,
+        side_effect=False,
+        paginated=True,
+        summary="Recharge events (paged with `pagination`)",
     )
 
     def history(

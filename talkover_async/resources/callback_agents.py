@@ -16,7 +16,7 @@ from ..models.callback_agents import (
 )
 from ..models.calls import CallStatus
 from ..models.results import Ack
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_bool, check_date, check_date_range, check_list
 from .base import Resource, drop_none
@@ -62,15 +62,13 @@ class CallbackAgentsResource(Resource):
 
     __slots__ = ()
 
-    _SET = register(
-        Operation(
-            "callback_agents.set",
-            "POST",
-            "/agents/{agent_id}/callback",
-            CallbackAgent,
-            side_effect=False,
-            summary="Make an inbound agent the callback agent of outbound source agents.",
-        )
+    _SET = Operation(
+        "callback_agents.set",
+        "POST",
+        "/agents/{agent_id}/callback",
+        CallbackAgent,
+        side_effect=False,
+        summary="Make an inbound agent the callback agent of outbound source agents.",
     )
 
     async def set(
@@ -90,15 +88,13 @@ class CallbackAgentsResource(Resource):
         )
         return result
 
-    _UPDATE = register(
-        Operation(
-            "callback_agents.update",
-            "PUT",
-            "/agents/{agent_id}/callback",
-            CallbackAgent,
-            side_effect=False,
-            summary="Replace a callback agent's source agents.",
-        )
+    _UPDATE = Operation(
+        "callback_agents.update",
+        "PUT",
+        "/agents/{agent_id}/callback",
+        CallbackAgent,
+        side_effect=False,
+        summary="Replace a callback agent's source agents.",
     )
 
     async def update(
@@ -116,15 +112,13 @@ class CallbackAgentsResource(Resource):
         )
         return result
 
-    _REMOVE = register(
-        Operation(
-            "callback_agents.remove",
-            "DELETE",
-            "/agents/{agent_id}/callback",
-            Ack,
-            side_effect=False,
-            summary="Remove an agent's callback role.",
-        )
+    _REMOVE = Operation(
+        "callback_agents.remove",
+        "DELETE",
+        "/agents/{agent_id}/callback",
+        Ack,
+        side_effect=False,
+        summary="Remove an agent's callback role.",
     )
 
     async def remove(self, agent_id: str, **options: Unpack[RequestOptions]) -> Ack:
@@ -135,15 +129,13 @@ class CallbackAgentsResource(Resource):
         )
         return result
 
-    _LIST = register(
-        Operation(
-            "callback_agents.list",
-            "GET",
-            "/callback-agents",
-            builtins.list[CallbackAgent],
-            side_effect=False,
-            summary="List callback agents (not paginated).",
-        )
+    _LIST = Operation(
+        "callback_agents.list",
+        "GET",
+        "/callback-agents",
+        builtins.list[CallbackAgent],
+        side_effect=False,
+        summary="List callback agents (not paginated).",
     )
 
     async def list(self, **options: Unpack[RequestOptions]) -> list[CallbackAgent]:
@@ -153,15 +145,13 @@ class CallbackAgentsResource(Resource):
         return result
 
     # Declared before `get`: path matchers try the literal `/stats` before `{agent_id}`.
-    _STATS = register(
-        Operation(
-            "callback_agents.stats",
-            "GET",
-            "/callback-agents/stats",
-            CallbackStats,
-            side_effect=False,
-            summary="Aggregate callback statistics for a date window.",
-        )
+    _STATS = Operation(
+        "callback_agents.stats",
+        "GET",
+        "/callback-agents/stats",
+        CallbackStats,
+        side_effect=False,
+        summary="Aggregate callback statistics for a date window.",
     )
 
     async def stats(
@@ -183,15 +173,13 @@ class CallbackAgentsResource(Resource):
         )
         return result
 
-    _GET = register(
-        Operation(
-            "callback_agents.get",
-            "GET",
-            "/callback-agents/{agent_id}",
-            CallbackAgentDetails,
-            side_effect=False,
-            summary="One callback agent's configuration, source agents and counters.",
-        )
+    _GET = Operation(
+        "callback_agents.get",
+        "GET",
+        "/callback-agents/{agent_id}",
+        CallbackAgentDetails,
+        side_effect=False,
+        summary="One callback agent's configuration, source agents and counters.",
     )
 
     async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> CallbackAgentDetails:
@@ -206,15 +194,13 @@ class CallbackAgentsResource(Resource):
         )
         return result
 
-    _CHECK_CONSTRAINTS = register(
-        Operation(
-            "callback_agents.check_constraints",
-            "POST",
-            "/callback-agents/{agent_id}/check-constraints",
-            Ack,
-            side_effect=False,
-            summary="Dry-run validation of a callback configuration (nothing is saved).",
-        )
+    _CHECK_CONSTRAINTS = Operation(
+        "callback_agents.check_constraints",
+        "POST",
+        "/callback-agents/{agent_id}/check-constraints",
+        Ack,
+        side_effect=False,
+        summary="Dry-run validation of a callback configuration (nothing is saved).",
     )
 
     async def check_constraints(

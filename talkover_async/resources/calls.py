@@ -6,7 +6,7 @@ from typing import Unpack
 
 from ..models.calls import Call, CallStatus, EndedCall
 from ..models.common import Direction
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import (
@@ -70,16 +70,14 @@ class CallsResource(Resource):
 
     __slots__ = ()
 
-    _LIST = register(
-        Operation(
-            "calls.list",
-            "GET",
-            "/calls",
-            Call,
-            side_effect=False,
-            paginated=True,
-            summary="Every call of the environment (paged)",
-        )
+    _LIST = Operation(
+        "calls.list",
+        "GET",
+        "/calls",
+        Call,
+        side_effect=False,
+        paginated=True,
+        summary="Every call of the environment (paged)",
     )
 
     def list(
@@ -109,15 +107,13 @@ class CallsResource(Resource):
             query["agent_id"] = check_str("agent_id", agent_id, min_len=1, max_len=256)
         return self._client.paginate(self._LIST, query=query, options=options)
 
-    _END = register(
-        Operation(
-            "calls.end",
-            "POST",
-            "/agents/{agent_id}/end-call",
-            EndedCall,
-            side_effect=False,
-            summary="Hang up an active call",
-        )
+    _END = Operation(
+        "calls.end",
+        "POST",
+        "/agents/{agent_id}/end-call",
+        EndedCall,
+        side_effect=False,
+        summary="Hang up an active call",
     )
 
     async def end(

@@ -24,7 +24,7 @@ from ..models.campaign_sftp import (
     SftpImportSchedule,
     SftpTestResult,
 )
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..serde import structure
 from ..validation import check_bool, check_choice, check_int, check_str
@@ -46,15 +46,13 @@ class CampaignSftpResource(Resource):
 
     __slots__ = ()
 
-    _CREATE = register(
-        Operation(
-            "campaigns.sftp.create",
-            "POST",
-            "/campaigns/{campaign_id}/sftp",
-            SftpConfig,
-            side_effect=True,
-            summary="Create the campaign's SFTP link (starts disabled)",
-        )
+    _CREATE = Operation(
+        "campaigns.sftp.create",
+        "POST",
+        "/campaigns/{campaign_id}/sftp",
+        SftpConfig,
+        side_effect=True,
+        summary="Create the campaign's SFTP link (starts disabled)",
     )
 
     async def create(
@@ -100,15 +98,13 @@ class CampaignSftpResource(Resource):
         )
         return result
 
-    _GET = register(
-        Operation(
-            "campaigns.sftp.get",
-            "GET",
-            "/campaigns/{campaign_id}/sftp",
-            SftpConfig,
-            side_effect=False,
-            summary="Get the SFTP link (no secrets)",
-        )
+    _GET = Operation(
+        "campaigns.sftp.get",
+        "GET",
+        "/campaigns/{campaign_id}/sftp",
+        SftpConfig,
+        side_effect=False,
+        summary="Get the SFTP link (no secrets)",
     )
 
     async def get(self, campaign_id: str, **options: Unpack[RequestOptions]) -> SftpConfig:
@@ -119,15 +115,13 @@ class CampaignSftpResource(Resource):
         )
         return result
 
-    _UPDATE = register(
-        Operation(
-            "campaigns.sftp.update",
-            "PUT",
-            "/campaigns/{campaign_id}/sftp",
-            SftpConfig,
-            side_effect=False,
-            summary="Update the SFTP link (422 `SFTP_TEST_REQUIRED` to enable untested)",
-        )
+    _UPDATE = Operation(
+        "campaigns.sftp.update",
+        "PUT",
+        "/campaigns/{campaign_id}/sftp",
+        SftpConfig,
+        side_effect=False,
+        summary="Update the SFTP link (422 `SFTP_TEST_REQUIRED` to enable untested)",
     )
 
     async def update(
@@ -174,16 +168,14 @@ class CampaignSftpResource(Resource):
         )
         return result
 
-    _TEST_CONNECTION = register(
-        Operation(
-            "campaigns.sftp.test_connection",
-            "POST",
-            "/campaigns/{campaign_id}/sftp/test-connection",
-            SftpTestResult,
-            side_effect=False,
-            allow_failure=True,
-            summary="Test the SFTP connection; a failure (`success: false`) is a result",
-        )
+    _TEST_CONNECTION = Operation(
+        "campaigns.sftp.test_connection",
+        "POST",
+        "/campaigns/{campaign_id}/sftp/test-connection",
+        SftpTestResult,
+        side_effect=False,
+        allow_failure=True,
+        summary="Test the SFTP connection; a failure (`success: false`) is a result",
     )
 
     async def test_connection(
@@ -210,15 +202,13 @@ class CampaignSftpResource(Resource):
         env = parse(raw.http, allow_failure=True)
         return attrs.evolve(result, success=env.success, message=env.message)
 
-    _TRIGGER_IMPORT = register(
-        Operation(
-            "campaigns.sftp.trigger_import",
-            "POST",
-            "/campaigns/{campaign_id}/sftp/trigger-import",
-            SftpImportJob,
-            side_effect=True,
-            summary="Import contact files now (409 `SFTP_IMPORT_IN_PROGRESS`)",
-        )
+    _TRIGGER_IMPORT = Operation(
+        "campaigns.sftp.trigger_import",
+        "POST",
+        "/campaigns/{campaign_id}/sftp/trigger-import",
+        SftpImportJob,
+        side_effect=True,
+        summary="Import contact files now (409 `SFTP_IMPORT_IN_PROGRESS`)",
     )
 
     async def trigger_import(

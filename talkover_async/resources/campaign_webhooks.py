@@ -21,7 +21,7 @@ from ..models.webhooks import (
     WebhookLog,
     WebhookLogRetry,
 )
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import check_bool, paging
@@ -36,15 +36,13 @@ class CampaignWebhooksResource(Resource):
 
     __slots__ = ()
 
-    _CREATE = register(
-        Operation(
-            "campaigns.webhooks.create",
-            "POST",
-            "/campaigns/{campaign_id}/webhooks",
-            CampaignWebhook,
-            side_effect=True,
-            summary="Create a campaign webhook",
-        )
+    _CREATE = Operation(
+        "campaigns.webhooks.create",
+        "POST",
+        "/campaigns/{campaign_id}/webhooks",
+        CampaignWebhook,
+        side_effect=True,
+        summary="Create a campaign webhook",
     )
 
     async def create(
@@ -99,15 +97,13 @@ class CampaignWebhooksResource(Resource):
         )
         return result
 
-    _GET = register(
-        Operation(
-            "campaigns.webhooks.get",
-            "GET",
-            "/campaigns/{campaign_id}/webhooks/{webhook_id}",
-            CampaignWebhook,
-            side_effect=False,
-            summary="Get one campaign webhook",
-        )
+    _GET = Operation(
+        "campaigns.webhooks.get",
+        "GET",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}",
+        CampaignWebhook,
+        side_effect=False,
+        summary="Get one campaign webhook",
     )
 
     async def get(
@@ -121,15 +117,13 @@ class CampaignWebhooksResource(Resource):
         )
         return result
 
-    _UPDATE = register(
-        Operation(
-            "campaigns.webhooks.update",
-            "PUT",
-            "/campaigns/{campaign_id}/webhooks/{webhook_id}",
-            CampaignWebhook,
-            side_effect=False,
-            summary="Update a campaign webhook (partial; echoes the changed fields)",
-        )
+    _UPDATE = Operation(
+        "campaigns.webhooks.update",
+        "PUT",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}",
+        CampaignWebhook,
+        side_effect=False,
+        summary="Update a campaign webhook (partial; echoes the changed fields)",
     )
 
     async def update(
@@ -180,15 +174,13 @@ class CampaignWebhooksResource(Resource):
         )
         return result
 
-    _TOGGLE = register(
-        Operation(
-            "campaigns.webhooks.toggle",
-            "PATCH",
-            "/campaigns/{campaign_id}/webhooks/{webhook_id}/toggle",
-            CampaignWebhook,
-            side_effect=True,
-            summary="Flip a campaign webhook's enabled state (each call flips it)",
-        )
+    _TOGGLE = Operation(
+        "campaigns.webhooks.toggle",
+        "PATCH",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}/toggle",
+        CampaignWebhook,
+        side_effect=True,
+        summary="Flip a campaign webhook's enabled state (each call flips it)",
     )
 
     async def toggle(
@@ -205,15 +197,13 @@ class CampaignWebhooksResource(Resource):
         )
         return result
 
-    _TEST = register(
-        Operation(
-            "campaigns.webhooks.test",
-            "POST",
-            "/campaigns/{campaign_id}/webhooks/{webhook_id}/test",
-            Ack,
-            side_effect=True,
-            summary="Send a test event (message only)",
-        )
+    _TEST = Operation(
+        "campaigns.webhooks.test",
+        "POST",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}/test",
+        Ack,
+        side_effect=True,
+        summary="Send a test event (message only)",
     )
 
     async def test(
@@ -229,16 +219,14 @@ class CampaignWebhooksResource(Resource):
         )
         return result
 
-    _LOGS = register(
-        Operation(
-            "campaigns.webhooks.logs",
-            "GET",
-            "/campaigns/{campaign_id}/webhooks/{webhook_id}/logs",
-            WebhookLog,
-            side_effect=False,
-            paginated=True,
-            summary="Delivery logs (paged, short `pagination`)",
-        )
+    _LOGS = Operation(
+        "campaigns.webhooks.logs",
+        "GET",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}/logs",
+        WebhookLog,
+        side_effect=False,
+        paginated=True,
+        summary="Delivery logs (paged, short `pagination`)",
     )
 
     def logs(
@@ -260,15 +248,13 @@ class CampaignWebhooksResource(Resource):
             options=options,
         )
 
-    _RETRY_LOG = register(
-        Operation(
-            "campaigns.webhooks.retry_log",
-            "POST",
-            "/campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
-            WebhookLogRetry,
-            side_effect=True,
-            summary="Re-send a failed delivery (creates a new log entry)",
-        )
+    _RETRY_LOG = Operation(
+        "campaigns.webhooks.retry_log",
+        "POST",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
+        WebhookLogRetry,
+        side_effect=True,
+        summary="Re-send a failed delivery (creates a new log entry)",
     )
 
     async def retry_log(

@@ -31,7 +31,7 @@ from ..models.campaigns import (
     DoNotCallListSource,
 )
 from ..models.results import Ack
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..serde import structure
@@ -76,16 +76,14 @@ class CampaignsResource(Resource):
         self.webhooks = CampaignWebhooksResource(client)
         self.sftp = CampaignSftpResource(client)
 
-    _LIST = register(
-        Operation(
-            "campaigns.list",
-            "GET",
-            "/campaigns",
-            Campaign,
-            side_effect=False,
-            paginated=True,
-            summary="List campaigns with stats (paged, full `pagination`)",
-        )
+    _LIST = Operation(
+        "campaigns.list",
+        "GET",
+        "/campaigns",
+        Campaign,
+        side_effect=False,
+        paginated=True,
+        summary="List campaigns with stats (paged, full `pagination`)",
     )
 
     def list(
@@ -126,15 +124,13 @@ class CampaignsResource(Resource):
         )
         return self._client.paginate(self._LIST, query=query, options=options)
 
-    _GET = register(
-        Operation(
-            "campaigns.get",
-            "GET",
-            "/campaigns/{campaign_id}",
-            Campaign,
-            side_effect=False,
-            summary="Get one campaign with cooldowns, DNC settings, calls, files, stats",
-        )
+    _GET = Operation(
+        "campaigns.get",
+        "GET",
+        "/campaigns/{campaign_id}",
+        Campaign,
+        side_effect=False,
+        summary="Get one campaign with cooldowns, DNC settings, calls, files, stats",
     )
 
     async def get(self, campaign_id: str, **options: Unpack[RequestOptions]) -> Campaign:
@@ -145,15 +141,13 @@ class CampaignsResource(Resource):
         )
         return result
 
-    _CREATE = register(
-        Operation(
-            "campaigns.create",
-            "POST",
-            "/campaigns",
-            Campaign,
-            side_effect=True,
-            summary="Create a campaign (always `draft`)",
-        )
+    _CREATE = Operation(
+        "campaigns.create",
+        "POST",
+        "/campaigns",
+        Campaign,
+        side_effect=True,
+        summary="Create a campaign (always `draft`)",
     )
 
     async def create(
@@ -228,15 +222,13 @@ class CampaignsResource(Resource):
         result: Campaign = await self._client._execute(self._CREATE, body=body, options=options)
         return result
 
-    _UPDATE = register(
-        Operation(
-            "campaigns.update",
-            "PUT",
-            "/campaigns/{campaign_id}",
-            Campaign,
-            side_effect=False,
-            summary="Update a campaign (partial; 409 with active calls)",
-        )
+    _UPDATE = Operation(
+        "campaigns.update",
+        "PUT",
+        "/campaigns/{campaign_id}",
+        Campaign,
+        side_effect=False,
+        summary="Update a campaign (partial; 409 with active calls)",
     )
 
     async def update(
@@ -315,15 +307,13 @@ class CampaignsResource(Resource):
         )
         return result
 
-    _DELETE = register(
-        Operation(
-            "campaigns.delete",
-            "DELETE",
-            "/campaigns/{campaign_id}",
-            Ack,
-            side_effect=False,
-            summary="Delete a campaign (403 while active, 409 with calls in progress)",
-        )
+    _DELETE = Operation(
+        "campaigns.delete",
+        "DELETE",
+        "/campaigns/{campaign_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete a campaign (403 while active, 409 with calls in progress)",
     )
 
     async def delete(self, campaign_id: str, **options: Unpack[RequestOptions]) -> Ack:
@@ -335,15 +325,13 @@ class CampaignsResource(Resource):
         )
         return result
 
-    _UPDATE_STATUS = register(
-        Operation(
-            "campaigns.update_status",
-            "PATCH",
-            "/campaigns/{campaign_id}/status",
-            Campaign,
-            side_effect=False,
-            summary="Start, pause, resume, complete or cancel (400 `INVALID_TRANSITION`)",
-        )
+    _UPDATE_STATUS = Operation(
+        "campaigns.update_status",
+        "PATCH",
+        "/campaigns/{campaign_id}/status",
+        Campaign,
+        side_effect=False,
+        summary="Start, pause, resume, complete or cancel (400 `INVALID_TRANSITION`)",
     )
 
     async def update_status(
@@ -367,20 +355,14 @@ class CampaignsResource(Resource):
         )
         return result
 
-    _CALL = register(
-        Operation(
-            "campaigns.call",
-            "POST",
-            "/campaigns/{campaign_id}/call",
-            CampaignCallResult,
-            side_effect=True,
-            summary="Queue a call in a campaign (bare 201 body; 409 duplicate number)",
-        )
+    _CALL = Operation(
+        "campaigns.call",
+        "POST",
+        "/campaigns/{campaign_id}/call",
+        CampaignCallResult,
+        side_effect=True,
+        summary="Queue a call in a campaign (bare 201 body; 409 duplicate number)",
     )
-    #: `campaigns.call` when the caller opted in to re-sending after an ambiguous failure: the
-    #: same endpoint, without the side-effect mark, so the retry middleware re-sends it (never
-    #: registered).
-    _CALL_RETRY_AMBIGUOUS = attrs.evolve(_CALL, side_effect=False)
 
     async def call(
         self,
@@ -439,7 +421,7 @@ class CampaignsResource(Resource):
                     "needs allow_duplicates false: the server's duplicate check is what makes "
                     "re-sending a call safe",
                 )
-            op = self._CALL_RETRY_AMBIGUOUS
+            op = _CALL_RETRY_AMBIGUOUS
         try:
             result: CampaignCallResult = await self._client._execute(
                 op, {"campaign_id": campaign_id}, body=body, options=options
@@ -450,10 +432,16 @@ class CampaignsResource(Resource):
             existing = _existing_call(exc, to)
             if existing is None:
                 raise
-            if op is self._CALL_RETRY_AMBIGUOUS and _after_ambiguous_attempt(exc.attempts):
+            if op is _CALL_RETRY_AMBIGUOUS and _after_ambiguous_attempt(exc.attempts):
                 return CampaignCallResult(campaign_call=existing, deduplicated=True)
             raise DuplicateCallError.from_conflict(exc, existing) from None
         return result
+
+
+#: `campaigns.call` when the caller opted in to re-sending after an ambiguous failure: the
+#: same endpoint, without the side-effect mark, so the retry middleware re-sends it (a module
+#: attribute, not a class one: it is not registered).
+_CALL_RETRY_AMBIGUOUS = attrs.evolve(CampaignsResource._CALL, side_effect=False)
 
 
 # --- argument checks ----------------------------------------------------------------------

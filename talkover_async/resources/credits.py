@@ -6,7 +6,7 @@ from typing import Unpack
 
 from ..models.auto_topup import Charge
 from ..models.credits import CreditBalance
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_number, check_str
 from .base import Resource, drop_none
@@ -19,16 +19,14 @@ class CreditsResource(Resource):
 
     __slots__ = ()
 
-    _BALANCE = register(
-        Operation(
-            "credits.balance",
-            "GET",
-            "/credits/balance",
-            CreditBalance,
-            side_effect=False,
-            auth="account",
-            summary="Account credit balance",
-        )
+    _BALANCE = Operation(
+        "credits.balance",
+        "GET",
+        "/credits/balance",
+        CreditBalance,
+        side_effect=False,
+        auth="account",
+        summary="Account credit balance",
     )
 
     async def balance(self, **options: Unpack[RequestOptions]) -> CreditBalance:
@@ -36,16 +34,14 @@ class CreditsResource(Resource):
         result: CreditBalance = await self._client._execute(self._BALANCE, options=options)
         return result
 
-    _PURCHASE = register(
-        Operation(
-            "credits.purchase",
-            "POST",
-            "/credits/purchase",
-            Charge,
-            side_effect=True,
-            auth="account",
-            summary="One-off credit purchase (charges money; 402 `PAYMENT_FAILED`)",
-        )
+    _PURCHASE = Operation(
+        "credits.purchase",
+        "POST",
+        "/credits/purchase",
+        Charge,
+        side_effect=True,
+        auth="account",
+        summary="One-off credit purchase (charges money; 402 `PAYMENT_FAILED`)",
     )
 
     async def purchase(

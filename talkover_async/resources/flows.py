@@ -11,7 +11,7 @@ from ..envelope import error_from_response, load_json
 from ..errors import InvalidRequestError, ValidationError
 from ..http import Response
 from ..models.flows import AgentFlow, ConversationMode, FlowConfig, FlowValidation, FlowVersion
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..serde import unstructure
 from ..validation import check_choice, check_list, check_str
@@ -44,15 +44,13 @@ class FlowsResource(Resource):
 
     __slots__ = ()
 
-    _GET = register(
-        Operation(
-            "flows.get",
-            "GET",
-            "/agents/{agent_id}/flow",
-            AgentFlow,
-            side_effect=False,
-            summary="An agent's conversation mode and flow graph",
-        )
+    _GET = Operation(
+        "flows.get",
+        "GET",
+        "/agents/{agent_id}/flow",
+        AgentFlow,
+        side_effect=False,
+        summary="An agent's conversation mode and flow graph",
     )
 
     async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> AgentFlow:
@@ -65,15 +63,13 @@ class FlowsResource(Resource):
         )
         return result
 
-    _UPDATE = register(
-        Operation(
-            "flows.update",
-            "PUT",
-            "/agents/{agent_id}/flow",
-            AgentFlow,
-            side_effect=False,
-            summary="Set the conversation mode and flow (422 `errors[]` when invalid)",
-        )
+    _UPDATE = Operation(
+        "flows.update",
+        "PUT",
+        "/agents/{agent_id}/flow",
+        AgentFlow,
+        side_effect=False,
+        summary="Set the conversation mode and flow (422 `errors[]` when invalid)",
     )
 
     async def update(
@@ -109,16 +105,14 @@ class FlowsResource(Resource):
         )
         return result
 
-    _VALIDATE = register(
-        Operation(
-            "flows.validate",
-            "POST",
-            "/agents/{agent_id}/flow/validate",
-            FlowValidation,
-            side_effect=False,
-            decoder=decode_validation,
-            summary="Dry-run check of a flow (an invalid flow is a result, nothing saved)",
-        )
+    _VALIDATE = Operation(
+        "flows.validate",
+        "POST",
+        "/agents/{agent_id}/flow/validate",
+        FlowValidation,
+        side_effect=False,
+        decoder=decode_validation,
+        summary="Dry-run check of a flow (an invalid flow is a result, nothing saved)",
     )
 
     async def validate(
@@ -142,16 +136,14 @@ class FlowsResource(Resource):
         )
         return result
 
-    _VERSIONS = register(
-        Operation(
-            "flows.versions",
-            "GET",
-            "/agents/{agent_id}/flow/versions",
-            list[FlowVersion],
-            side_effect=False,
-            unwrap="versions",
-            summary="Saved flow versions, newest first (`data.versions`)",
-        )
+    _VERSIONS = Operation(
+        "flows.versions",
+        "GET",
+        "/agents/{agent_id}/flow/versions",
+        list[FlowVersion],
+        side_effect=False,
+        unwrap="versions",
+        summary="Saved flow versions, newest first (`data.versions`)",
     )
 
     async def versions(self, agent_id: str, **options: Unpack[RequestOptions]) -> list[FlowVersion]:

@@ -9,7 +9,7 @@ from ..envelope import error_from_response
 from ..errors import ResponseDecodeError
 from ..http import Response
 from ..models.health import HealthStatus
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from .base import Resource
 
@@ -40,16 +40,14 @@ class HealthResource(Resource):
 
     __slots__ = ()
 
-    _GET = register(
-        Operation(
-            "health.get",
-            "GET",
-            "/health",
-            HealthStatus,
-            side_effect=False,
-            decoder=decode_health,
-            summary="API health check (shape undocumented: everything kept)",
-        )
+    _GET = Operation(
+        "health.get",
+        "GET",
+        "/health",
+        HealthStatus,
+        side_effect=False,
+        decoder=decode_health,
+        summary="API health check (shape undocumented: everything kept)",
     )
 
     async def get(self, **options: Unpack[RequestOptions]) -> HealthStatus:

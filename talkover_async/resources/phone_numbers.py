@@ -6,7 +6,7 @@ import builtins
 from typing import Unpack
 
 from ..models.phone_numbers import PhoneNumber, PhoneNumberType, ReleaseRequest
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_bool, check_choice, check_str
 from .base import Resource, drop_none
@@ -21,15 +21,13 @@ class PhoneNumbersResource(Resource):
 
     __slots__ = ()
 
-    _LIST = register(
-        Operation(
-            "phone_numbers.list",
-            "GET",
-            "/phone-numbers",
-            builtins.list[PhoneNumber],
-            side_effect=False,
-            summary="List the environment's phone numbers (not paginated).",
-        )
+    _LIST = Operation(
+        "phone_numbers.list",
+        "GET",
+        "/phone-numbers",
+        builtins.list[PhoneNumber],
+        side_effect=False,
+        summary="List the environment's phone numbers (not paginated).",
     )
 
     async def list(
@@ -58,15 +56,13 @@ class PhoneNumbersResource(Resource):
         )
         return result
 
-    _REQUEST_RELEASE = register(
-        Operation(
-            "phone_numbers.request_release",
-            "POST",
-            "/phone-numbers/{phone_number_id}/request-release",
-            ReleaseRequest,
-            side_effect=True,
-            summary="Ask staff to release a number (201, pending review).",
-        )
+    _REQUEST_RELEASE = Operation(
+        "phone_numbers.request_release",
+        "POST",
+        "/phone-numbers/{phone_number_id}/request-release",
+        ReleaseRequest,
+        side_effect=True,
+        summary="Ask staff to release a number (201, pending review).",
     )
 
     async def request_release(
@@ -89,15 +85,13 @@ class PhoneNumbersResource(Resource):
         )
         return result
 
-    _RELEASE_REQUESTS = register(
-        Operation(
-            "phone_numbers.release_requests",
-            "GET",
-            "/phone-numbers/release-requests",
-            builtins.list[ReleaseRequest],
-            side_effect=False,
-            summary="List release requests.",
-        )
+    _RELEASE_REQUESTS = Operation(
+        "phone_numbers.release_requests",
+        "GET",
+        "/phone-numbers/release-requests",
+        builtins.list[ReleaseRequest],
+        side_effect=False,
+        summary="List release requests.",
     )
 
     async def release_requests(

@@ -7,7 +7,7 @@ from typing import Unpack
 
 from ..models.results import Ack
 from ..models.sip_trunks import SipTrunkDid
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_country_code, check_e164
 from .base import Resource
@@ -21,15 +21,13 @@ class SipTrunkDidsResource(Resource):
 
     __slots__ = ()
 
-    _LIST = register(
-        Operation(
-            "sip_trunks.dids.list",
-            "GET",
-            "/sip-trunks/{trunk_id}/dids",
-            builtins.list[SipTrunkDid],
-            side_effect=False,
-            summary="Numbers routed through a trunk (not paginated)",
-        )
+    _LIST = Operation(
+        "sip_trunks.dids.list",
+        "GET",
+        "/sip-trunks/{trunk_id}/dids",
+        builtins.list[SipTrunkDid],
+        side_effect=False,
+        summary="Numbers routed through a trunk (not paginated)",
     )
 
     async def list(
@@ -41,15 +39,13 @@ class SipTrunkDidsResource(Resource):
         )
         return result
 
-    _CREATE = register(
-        Operation(
-            "sip_trunks.dids.create",
-            "POST",
-            "/sip-trunks/{trunk_id}/dids",
-            SipTrunkDid,
-            side_effect=True,
-            summary="Add a DID to a trunk (409 `DID_ALREADY_EXISTS`)",
-        )
+    _CREATE = Operation(
+        "sip_trunks.dids.create",
+        "POST",
+        "/sip-trunks/{trunk_id}/dids",
+        SipTrunkDid,
+        side_effect=True,
+        summary="Add a DID to a trunk (409 `DID_ALREADY_EXISTS`)",
     )
 
     async def create(
@@ -74,15 +70,13 @@ class SipTrunkDidsResource(Resource):
         )
         return result
 
-    _DELETE = register(
-        Operation(
-            "sip_trunks.dids.delete",
-            "DELETE",
-            "/sip-trunks/{trunk_id}/dids/{phone_number_id}",
-            Ack,
-            side_effect=False,
-            summary="Remove a DID (409 `DID_IN_USE`)",
-        )
+    _DELETE = Operation(
+        "sip_trunks.dids.delete",
+        "DELETE",
+        "/sip-trunks/{trunk_id}/dids/{phone_number_id}",
+        Ack,
+        side_effect=False,
+        summary="Remove a DID (409 `DID_IN_USE`)",
     )
 
     async def delete(

@@ -15,7 +15,7 @@ from ..models.sip_trunks import (
     SipTrunkHealth,
     SipTrunkVerification,
 )
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_bool, check_choice, check_int, check_str
 from .base import Resource, drop_none
@@ -42,15 +42,13 @@ class SipTrunksResource(Resource):
         super().__init__(client)
         self.dids = SipTrunkDidsResource(client)
 
-    _CREATE = register(
-        Operation(
-            "sip_trunks.create",
-            "POST",
-            "/sip-trunks",
-            SipTrunk,
-            side_effect=True,
-            summary="Register a trunk (inactive, unverified; partial trunk back)",
-        )
+    _CREATE = Operation(
+        "sip_trunks.create",
+        "POST",
+        "/sip-trunks",
+        SipTrunk,
+        side_effect=True,
+        summary="Register a trunk (inactive, unverified; partial trunk back)",
     )
 
     async def create(
@@ -90,15 +88,13 @@ class SipTrunksResource(Resource):
         result: SipTrunk = await self._client._execute(self._CREATE, body=body, options=options)
         return result
 
-    _GET = register(
-        Operation(
-            "sip_trunks.get",
-            "GET",
-            "/sip-trunks/{trunk_id}",
-            SipTrunk,
-            side_effect=False,
-            summary="One trunk's configuration and status (no password)",
-        )
+    _GET = Operation(
+        "sip_trunks.get",
+        "GET",
+        "/sip-trunks/{trunk_id}",
+        SipTrunk,
+        side_effect=False,
+        summary="One trunk's configuration and status (no password)",
     )
 
     async def get(self, trunk_id: str, **options: Unpack[RequestOptions]) -> SipTrunk:
@@ -109,15 +105,13 @@ class SipTrunksResource(Resource):
         )
         return result
 
-    _UPDATE = register(
-        Operation(
-            "sip_trunks.update",
-            "PUT",
-            "/sip-trunks/{trunk_id}",
-            SipTrunk,
-            side_effect=False,
-            summary="Change sent fields only (PATCH semantics; partial trunk back)",
-        )
+    _UPDATE = Operation(
+        "sip_trunks.update",
+        "PUT",
+        "/sip-trunks/{trunk_id}",
+        SipTrunk,
+        side_effect=False,
+        summary="Change sent fields only (PATCH semantics; partial trunk back)",
     )
 
     async def update(
@@ -161,15 +155,13 @@ class SipTrunksResource(Resource):
         )
         return result
 
-    _DELETE = register(
-        Operation(
-            "sip_trunks.delete",
-            "DELETE",
-            "/sip-trunks/{trunk_id}",
-            Ack,
-            side_effect=False,
-            summary="Delete a trunk (409 `TRUNK_HAS_DIDS`)",
-        )
+    _DELETE = Operation(
+        "sip_trunks.delete",
+        "DELETE",
+        "/sip-trunks/{trunk_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete a trunk (409 `TRUNK_HAS_DIDS`)",
     )
 
     async def delete(self, trunk_id: str, **options: Unpack[RequestOptions]) -> Ack:
@@ -180,16 +172,14 @@ class SipTrunksResource(Resource):
         )
         return result
 
-    _VERIFY = register(
-        Operation(
-            "sip_trunks.verify",
-            "POST",
-            "/sip-trunks/{trunk_id}/verify",
-            SipTrunkVerification,
-            side_effect=False,
-            allow_failure=True,
-            summary="Connectivity test; a failure (`success: false`) is a result",
-        )
+    _VERIFY = Operation(
+        "sip_trunks.verify",
+        "POST",
+        "/sip-trunks/{trunk_id}/verify",
+        SipTrunkVerification,
+        side_effect=False,
+        allow_failure=True,
+        summary="Connectivity test; a failure (`success: false`) is a result",
     )
 
     async def verify(
@@ -206,15 +196,13 @@ class SipTrunksResource(Resource):
         )
         return result
 
-    _HEALTH = register(
-        Operation(
-            "sip_trunks.health",
-            "GET",
-            "/sip-trunks/{trunk_id}/health",
-            SipTrunkHealth,
-            side_effect=False,
-            summary="Live health probe (`is_healthy`, `response_time_ms`)",
-        )
+    _HEALTH = Operation(
+        "sip_trunks.health",
+        "GET",
+        "/sip-trunks/{trunk_id}/health",
+        SipTrunkHealth,
+        side_effect=False,
+        summary="Live health probe (`is_healthy`, `response_time_ms`)",
     )
 
     async def health(self, trunk_id: str, **options: Unpack[RequestOptions]) -> SipTrunkHealth:

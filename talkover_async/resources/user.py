@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Unpack
 
 from ..models.user import User
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from .base import Resource
 
@@ -18,17 +18,15 @@ class UserResource(Resource):
 
     __slots__ = ()
 
-    _GET = register(
-        Operation(
-            "user.get",
-            "GET",
-            "/user",
-            User,
-            side_effect=False,
-            auth="account",
-            root=True,
-            summary="The session's user (bare object; no `/v1`)",
-        )
+    _GET = Operation(
+        "user.get",
+        "GET",
+        "/user",
+        User,
+        side_effect=False,
+        auth="account",
+        root=True,
+        summary="The session's user (bare object; no `/v1`)",
     )
 
     async def get(self, **options: Unpack[RequestOptions]) -> User:

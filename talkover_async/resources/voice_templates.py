@@ -6,7 +6,7 @@ import builtins
 from typing import Unpack
 
 from ..models.voice_templates import VoiceDemo, VoiceTemplateGroup
-from ..operations import Operation, register
+from ..operations import Operation
 from ..options import RequestOptions
 from .base import Resource
 
@@ -18,15 +18,13 @@ class VoiceTemplatesResource(Resource):
 
     __slots__ = ()
 
-    _LIST = register(
-        Operation(
-            "voice_templates.list",
-            "GET",
-            "/voice-templates",
-            builtins.list[VoiceTemplateGroup],
-            side_effect=False,
-            summary="List voice templates, grouped by display name.",
-        )
+    _LIST = Operation(
+        "voice_templates.list",
+        "GET",
+        "/voice-templates",
+        builtins.list[VoiceTemplateGroup],
+        side_effect=False,
+        summary="List voice templates, grouped by display name.",
     )
 
     async def list(self, **options: Unpack[RequestOptions]) -> list[VoiceTemplateGroup]:
@@ -36,15 +34,13 @@ class VoiceTemplatesResource(Resource):
         result: list[VoiceTemplateGroup] = await self._client._execute(self._LIST, options=options)
         return result
 
-    _DEMO = register(
-        Operation(
-            "voice_templates.demo",
-            "GET",
-            "/voice-templates/{voice_template_id}/demo",
-            VoiceDemo,
-            side_effect=False,
-            summary="Generate sample audio for a voice template (bare `{mp3_url}` body).",
-        )
+    _DEMO = Operation(
+        "voice_templates.demo",
+        "GET",
+        "/voice-templates/{voice_template_id}/demo",
+        VoiceDemo,
+        side_effect=False,
+        summary="Generate sample audio for a voice template (bare `{mp3_url}` body).",
     )
 
     async def demo(self, voice_template_id: str, **options: Unpack[RequestOptions]) -> VoiceDemo:
