@@ -2,9 +2,10 @@
 
 Each operation is declared once, in `resources/<area>.py` right above the method that runs it,
 as a class attribute; `Resource` registers it when the class is defined, so the registry is
-complete once the client (which imports every resource) is imported. Every resource method is a thin wrapper that checks its arguments, then asks the
-client to run its operation; the client decodes the response with `decode_response`. `decode`
-exposes the same path for users with their own transports or stored responses.
+complete once the client (which imports every resource) is imported. Every resource method
+is a thin wrapper that checks its arguments, then asks the client to run its operation; the
+client decodes the response with `decode_response`. `decode` exposes the same path for users
+with their own transports or stored responses.
 """
 
 from __future__ import annotations
