@@ -222,6 +222,9 @@ class AsyncTalkover:
             rate_limit, max_in_flight, retry_budget, max_retry_after
         )
         self._headers = self._base_headers(headers)
+        # `_headers` plus `Content-Type`, shared by every request with a JSON body (see
+        # `_merge_body`); `with_options` rebuilds it with the clone's headers.
+        self._json_headers = _with_json_type(self._headers)
         self._handler = self._build_handler()
         self._attach_resources()
 
@@ -328,6 +331,7 @@ class AsyncTalkover:
         clone._headers = (
             {**self._headers, **self._base_headers(headers)} if headers else dict(self._headers)
         )
+        clone._json_headers = _with_json_type(clone._headers)
         clone._owns_transport = False
         clone._handler = clone._build_handler()
         clone._attach_resources()
@@ -343,94 +347,44 @@ class AsyncTalkover:
         body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
     ) -> Request:
-        """The `Request` an operation sends (path encoded, query and JSON body built)."""
-        path = op.path
-        pieces = op.path_pieces
-        if len(pieces) > 1:
-            # Literal text and parameters alternate. A short ASCII id of letters, digits, `-`
-            # and `_` (UUIDs, `agent_123`) is already what `path_param` would return: its
-            # checks and percent-encoding are skipped. Measured: joining is several times
-            # cheaper than `str.format_map` once caches are cold (over loopback).
-            params = path_params or {}
-            parts = [pieces[0]]
-            for i in range(1, len(pieces), 2):
-                name = pieces[i]
-                v = params.get(name)
-                if v is None:
-                    raise InvalidRequestError(name, "is required (a path parameter)")
-                if not (
-                    type(v) is str
-                    and len(v) <= 64
-                    and v.isascii()
-                    and v.replace("-", "").replace("_", "").isalnum()
-                ):
-                    v = path_param(name, v)
-                parts.append(v)
-                parts.append(pieces[i + 1])
-            path = "".join(parts)
-        url = (self._root_url if op.root else self.base_url) + path
-        headers = self._headers
+        """The `Request` an operation sends (path encoded, query and JSON body built).
+
+        Each argument is checked in its own step, in this order, so that the first bad one
+        raises `InvalidRequestError` before any I/O.
+        """
+        path = _merge_path(op, path_params)
+        headers: Mapping[str, str] = self._headers
         timeout = self.timeout
-        extensions: Mapping[str, Any] = _NO_EXTENSIONS
-        if op.auth != "environment":
-            extensions = {"auth": op.auth}
+        extensions = _NO_EXTENSIONS if op.auth == "environment" else {"auth": op.auth}
         if options:
             check_options(options)  # names and types; then each is merged below
-            extra_query = options.get("extra_query")
-            if extra_query:
-                query = {**(query or {}), **extra_query}
-            extra_body = options.get("extra_body")
-            if extra_body:
-                body = {**(body or {}), **extra_body}
-            extra_headers = options.get("extra_headers")
-            if extra_headers:
-                headers = {
-                    **headers,
-                    **{
-                        check_header_name(f"extra_headers[{k!r}]", k): check_header_value(
-                            f"extra_headers[{k!r}]", v
-                        )
-                        for k, v in extra_headers.items()
-                    },
-                }
+            query = _merge_extra(query, options.get("extra_query"))
+            body = _merge_extra(body, options.get("extra_body"))
+            headers = _merge_headers(headers, options.get("extra_headers"))
             if "timeout" in options:
                 timeout = Timeout.of(options["timeout"]) or timeout
-            extensions = self._extensions(op, options, extensions)
-        if query:
-            encoded = encode_query(query)
-            if encoded:
-                url = f"{url}?{encoded}"
+            extensions = self._merge_extensions(options, extensions)
+        url = _merge_query((self._root_url if op.root else self.base_url) + path, query)
         content = None
         if body is not None:
-            content = json_body(body)  # first: what it accepts has a text form
-            for key in _SECRET_BODY_KEYS.intersection(body):
-                self._redactor.add(str(body[key]))
-            if headers is self._headers:
-                # One shared dict per client (as GETs share `_headers`), not one per request:
-                # rebuilt when `_headers` is another object (`with_options`).
-                cached = self.__dict__.get("_json_headers")
-                if cached is None or cached[0] is not headers:
-                    cached = (headers, {**headers, "Content-Type": "application/json"})
-                    self.__dict__["_json_headers"] = cached
-                headers = cached[1]
-            else:
-                headers = {**headers, "Content-Type": "application/json"}
+            content, headers = self._merge_body(body, headers)
         return Request(
-            op.method,
-            url,
-            headers,
-            content,
-            timeout,
-            op.name,
-            op.path,
-            op.safe,
-            1,
-            extensions,
+            method=op.method,
+            url=url,
+            headers=headers,
+            content=content,
+            timeout=timeout,
+            operation=op.name,
+            path_template=op.path,
+            safe=op.safe,
+            attempt=1,
+            extensions=extensions,
         )
 
-    def _extensions(
-        self, op: Operation, options: RequestOptions, base: Mapping[str, Any]
+    def _merge_extensions(
+        self, options: RequestOptions, base: Mapping[str, Any]
     ) -> Mapping[str, Any]:
+        """Per-call token and retry settings, as request extensions read by the chain."""
         ext: dict[str, Any] = dict(base)
         token = options.get("token")
         if token is not None:
@@ -449,6 +403,24 @@ class AsyncTalkover:
             ext["retry"] = attrs.evolve(self._policy, max_retries=max_retries, deadline=deadline)
         return ext or _NO_EXTENSIONS
 
+    def _merge_body(
+        self, body: Mapping[str, Any], headers: Mapping[str, str]
+    ) -> tuple[bytes, Mapping[str, str]]:
+        """The JSON body and the headers that go with it."""
+        content = json_body(body)  # first: what it accepts has a text form
+        self._learn_body_secrets(body)
+        if headers is self._headers:
+            # The client's one JSON-headers dict, not a copy per request: less peak RSS with
+            # 10k in flight (benchmarks/README.md, "Before / after", Request path).
+            return content, self._json_headers
+        return content, _with_json_type(headers)
+
+    def _learn_body_secrets(self, body: Mapping[str, Any]) -> None:
+        """The side effect of building a body: secrets it sends (webhook secrets, SFTP
+        passwords...) are remembered so that no log line or error can show them."""
+        for key in _SECRET_BODY_KEYS.intersection(body):
+            self._redactor.add(str(body[key]))
+
     async def send(self, request: Request) -> Response:
         """Send a built request through the middleware chain (retry, auth, logging)."""
         try:
@@ -458,14 +430,35 @@ class AsyncTalkover:
         except TalkoverError as exc:
             raise self._scrub(exc) from None
 
-    async def _traced_exchange(
-        self, op: Operation, request: Request, requested_page: int
-    ) -> tuple[Response, Any]:
-        """Send an operation and decode its answer inside the operation's span (a client
-        that traces; the others send and `_decode` inline, with no tracing code)."""
-        assert self._tracing is not None
-        decode = functools.partial(self._decode, op, requested_page)
-        return await self._tracing.exchange(request, self._handler, decode)
+    async def _execute(
+        self,
+        op: Operation,
+        path_params: Mapping[str, object] | None = None,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+        requested_page: int = 1,
+        raw: bool = False,
+    ) -> Any:
+        """The one request path of an operation: build, send through the chain, decode,
+        scrub errors. Resource methods await it directly; `request` (`raw=True`: a
+        `RawResponse`) and the pages of `paginate` are one-liners over it.
+
+        A client that traces sends and decodes inside the operation's span (a 2xx whose body
+        does not decode is an error span); the others run no tracing code.
+        """
+        request = self.build_request(op, path_params, query=query, body=body, options=options)
+        try:
+            if self._tracing is not None:
+                decode = functools.partial(self._decode, op, requested_page)
+                response, parsed = await self._tracing.exchange(request, self._handler, decode)
+            else:
+                response = await self._handler(request)
+                parsed = self._decode(op, requested_page, response)
+        except TalkoverError as exc:
+            raise self._scrub(exc) from None
+        return RawResponse(parsed, response) if raw else parsed
 
     def _decode(self, op: Operation, requested_page: int, response: Response) -> Any:
         """The one place an operation's response is captured and decoded."""
@@ -485,34 +478,16 @@ class AsyncTalkover:
         requested_page: int = 1,
     ) -> RawResponse:
         """Run an operation; the parsed result next to the HTTP response."""
-        request = self.build_request(op, path_params, query=query, body=body, options=options)
-        try:
-            if self._tracing is not None:
-                response, parsed = await self._traced_exchange(op, request, requested_page)
-            else:
-                response = await self._handler(request)
-                parsed = self._decode(op, requested_page, response)
-        except TalkoverError as exc:
-            raise self._scrub(exc) from None
-        return RawResponse(parsed, response)
-
-    async def call(
-        self,
-        op: Operation,
-        path_params: Mapping[str, object] | None = None,
-        *,
-        query: Mapping[str, Any] | None = None,
-        body: Mapping[str, Any] | None = None,
-        options: RequestOptions | None = None,
-    ) -> Any:
-        """Run an operation and return only the parsed result."""
-        request = self.build_request(op, path_params, query=query, body=body, options=options)
-        try:
-            if self._tracing is not None:
-                return (await self._traced_exchange(op, request, 1))[1]
-            return self._decode(op, 1, await self._handler(request))
-        except TalkoverError as exc:
-            raise self._scrub(exc) from None
+        raw: RawResponse = await self._execute(
+            op,
+            path_params,
+            query=query,
+            body=body,
+            options=options,
+            requested_page=requested_page,
+            raw=True,
+        )
+        return raw
 
     def paginate(
         self,
@@ -528,18 +503,14 @@ class AsyncTalkover:
         # Build once now so bad arguments fail before any I/O, not on first iteration.
         self.build_request(op, path_params, query=filters, options=options)
 
-        async def fetch(page: int) -> Page[Any]:
-            request = self.build_request(
-                op, path_params, query={**filters, "page": page}, options=options
+        def fetch(page: int) -> Awaitable[Page[Any]]:
+            return self._execute(
+                op,
+                path_params,
+                query={**filters, "page": page},
+                options=options,
+                requested_page=page,
             )
-            try:
-                if self._tracing is not None:
-                    result: Page[Any] = (await self._traced_exchange(op, request, page))[1]
-                else:
-                    result = self._decode(op, page, await self._handler(request))
-            except TalkoverError as exc:
-                raise self._scrub(exc) from None
-            return result
 
         return AsyncPaginator(fetch, start_page=start)
 
@@ -592,6 +563,67 @@ class AsyncTalkover:
     def __repr__(self) -> str:
         token = "Secret('**********')" if self._token else "None"
         return f"<AsyncTalkover base_url={self.base_url!r} token={token}>"
+
+
+# --- the steps of `build_request` ---------------------------------------------------------
+def _merge_path(op: Operation, path_params: Mapping[str, object] | None) -> str:
+    """The concrete path: the template's literal text and encoded parameters, joined."""
+    pieces = op.path_pieces
+    if len(pieces) < 2:
+        return op.path
+    # Joined from pieces split once, not `str.format_map` (benchmarks/README.md, "Before /
+    # after", Request path); a short plain id skips `path_param`, whose result it already is.
+    params = path_params or {}
+    parts = [pieces[0]]
+    for i in range(1, len(pieces), 2):
+        name = pieces[i]
+        v = params.get(name)
+        if v is None:
+            raise InvalidRequestError(name, "is required (a path parameter)")
+        if not (
+            type(v) is str
+            and len(v) <= 64
+            and v.isascii()
+            and v.replace("-", "").replace("_", "").isalnum()
+        ):
+            v = path_param(name, v)
+        parts.append(v)
+        parts.append(pieces[i + 1])
+    return "".join(parts)
+
+
+def _merge_query(url: str, query: Mapping[str, Any] | None) -> str:
+    """The URL with its encoded query string, if any."""
+    if query:
+        encoded = encode_query(query)
+        if encoded:
+            return f"{url}?{encoded}"
+    return url
+
+
+def _merge_extra(
+    base: Mapping[str, Any] | None, extra: Mapping[str, Any] | None
+) -> Mapping[str, Any] | None:
+    """`extra_query` / `extra_body` over the query or body the method built."""
+    return {**(base or {}), **extra} if extra else base
+
+
+def _merge_headers(
+    headers: Mapping[str, str], extra: Mapping[str, str] | None
+) -> Mapping[str, str]:
+    """`extra_headers` (names and values checked) over the client's headers."""
+    if not extra:
+        return headers
+    checked = {}
+    for key, value in extra.items():
+        field = f"extra_headers[{key!r}]"
+        checked[check_header_name(field, key)] = check_header_value(field, value)
+    return {**headers, **checked}
+
+
+def _with_json_type(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers for a request with a JSON body."""
+    return {**headers, "Content-Type": "application/json"}
 
 
 def _limits(

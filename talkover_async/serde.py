@@ -152,9 +152,10 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
         hints = typing.get_type_hints(cls)
     except Exception:  # unresolvable annotations: let cattrs report them
         return None
-    fields = attrs.fields(cls)
+    name = cls.__name__
     ns: dict[str, Any] = {
         "_cls": cls,
+        "_name": name,
         "_new": object.__new__,
         "_M": _MISSING,
         "_fromiso": datetime.fromisoformat,
@@ -162,13 +163,19 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
         "_dict": dict,
         "_len": len,
     }
-    lines: list[str] = []
+    body = [
+        "def structure(data, _=None):",
+        "    if not isinstance(data, _dict):",
+        "        raise TypeError(",
+        "            f'expected a JSON object for {_name}, got {type(data).__name__}'",
+        "        )",
+        "    obj = _new(_cls)",
+        "    get = data.get",
+        "    miss = 0",
+    ]
     known: list[str] = []
-    #: Per field, for the per-shape plans: (index, JSON key, conversion lines, fill or None
-    #: when required).
-    specs: list[tuple[int, str, list[str], str | None]] = []
-    extra_field: attrs.Attribute[Any] | None = None
-    for i, f in enumerate(fields):
+    extra: tuple[int, str] | None = None  # (field index, fill when no key is unknown)
+    for i, f in enumerate(attrs.fields(cls)):
         slot = inspect.getattr_static(cls, f.name, None)
         if (
             f.validator is not None
@@ -183,18 +190,19 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
             return None
         ns[f"_s{i}"] = slot.__set__
         if f.name == "extra":
-            extra_field = f
-            ns[f"_x{i}"] = default.factory if isinstance(default, attrs.Factory) else None  # type: ignore[arg-type]
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                ns[f"_x{i}"] = default.factory
+                extra = (i, f"_x{i}()")
+            else:
+                extra = (i, "{}")
             continue
         key = _json_key(f)
         known.append(key)
-        tp = hints.get(f.name, Any)
-        conv_lines = _convert_lines(i, tp, conv, ns)
+        conv_lines = _convert_lines(i, hints.get(f.name, Any), conv, ns)
         if default is attrs.NOTHING:
-            specs.append((i, key, conv_lines, None))
-            lines.append(f"    v = data[{key!r}]")
-            lines.extend("    " + line for line in conv_lines)
-            lines.append(f"    _s{i}(obj, v)")
+            body.append(f"    v = data[{key!r}]")
+            body.extend("    " + line for line in conv_lines)
+            body.append(f"    _s{i}(obj, v)")
             continue
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
             ns[f"_d{i}"] = default.factory
@@ -202,138 +210,32 @@ def _specialise(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any, Any], 
         else:
             ns[f"_d{i}"] = default
             fill = f"_d{i}"
-        specs.append((i, key, conv_lines, fill))
-        lines.append(f"    v = get({key!r}, _M)")
-        lines.append("    if v is _M:")
-        lines.append("        miss += 1")
-        lines.append(f"        _s{i}(obj, {fill})")
-        lines.append("    else:")
-        lines.extend("        " + line for line in conv_lines)
-        lines.append(f"        _s{i}(obj, v)")
+        body += [
+            f"    v = get({key!r}, _M)",
+            "    if v is _M:",
+            "        miss += 1",
+            f"        _s{i}(obj, {fill})",
+            "    else:",
+        ]
+        body.extend("        " + line for line in conv_lines)
+        body.append(f"        _s{i}(obj, v)")
     ns["_known"] = frozenset(known)
-    name = cls.__name__
-    ns["_name"] = name
-    plans: dict[tuple[str, ...], Callable[[Any], Any] | None] = {}
-    ns["_plans"] = plans
-    ns["_tuple"] = tuple
-    body = [
-        "def structure(data, _=None):",
-        "    keys = None",  # set when this shape is new: learnt once decoded
-        "    if type(data) is _dict:",
-        "        keys = _tuple(data)",
-        "        plan = _plans.get(keys, _M)",
-        "        if plan is not _M:",
-        "            if plan is not None:",
-        "                return plan(data)",
-        "            keys = None",  # a shape without a plan (unknown keys): general path
-        "        elif _len(_plans) >= _MAX_PLANS:",
-        "            keys = None",
-        "    elif not isinstance(data, _dict):",
-        "        raise TypeError(",
-        "            f'expected a JSON object for {_name}, got {type(data).__name__}'",
-        "        )",
-        "    obj = _new(_cls)",
-        "    get = data.get",
-        "    miss = 0",
-        *lines,
-    ]
-    extra_fill: tuple[int, str] | None = None
-    if extra_field is not None:
-        i = fields.index(extra_field)
-        fill = f"_x{i}()" if ns[f"_x{i}"] is not None else "{}"
-        extra_fill = (i, fill)
+    if extra is not None:
+        i, fill = extra
         body += [
             f"    if _len(data) + miss > {len(known)}:",
             f"        _s{i}(obj, {{k: w for k, w in data.items() if k not in _known}})",
             "    else:",
             f"        _s{i}(obj, {fill})",
         ]
-    body += [
-        "    if keys is not None:",
-        "        _learn(keys)",
-        "    return obj",
-    ]
-    known_keys = frozenset(known)
-
-    def learn(keys: tuple[str, ...]) -> None:
-        # Called after the general path decoded a body with these keys: a valid shape. Two
-        # threads may both compile it; either result is the same plan.
-        plans[keys] = _plan(cls, keys, specs, known_keys, extra_fill, ns)
-
-    ns["_learn"] = learn
-    ns["_MAX_PLANS"] = _MAX_PLANS
-    fn: Callable[[Any, Any], Any] = _compile(body, f"structure {cls.__module__}.{name}", ns)
+    body.append("    return obj")
+    src = "\n".join(body) + "\n"
+    filename = f"<talkover_async.serde structure {cls.__module__}.{name} {next(_counter)}>"
+    exec(compile(src, filename, "exec"), ns)  # noqa: S102 - code from field names
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)  # tracebacks
+    fn: Callable[[Any, Any], Any] = ns.pop("structure")
     fn.__qualname__ = fn.__name__ = f"structure_{name}"
     return fn
-
-
-#: Shapes (key tuples) remembered per model: enough for the few shapes each endpoint sends,
-#: bounded so bodies with ever new keys cannot grow memory.
-_MAX_PLANS = 16
-
-
-def _compile(body: list[str], what: str, ns: dict[str, Any]) -> Callable[..., Any]:
-    """Compile the generated function `body` with `ns` as its globals.
-
-    The `def` lands in a fresh locals dict, not in `ns`: plans of one model share `ns` and
-    may be compiled by two threads at once.
-    """
-    src = "\n".join(body) + "\n"
-    filename = f"<talkover_async.serde {what} {next(_counter)}>"
-    local: dict[str, Any] = {}
-    exec(compile(src, filename, "exec"), ns, local)  # noqa: S102 - code from field names
-    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)  # tracebacks
-    (fn,) = local.values()
-    return fn  # type: ignore[no-any-return]
-
-
-def _plan(
-    cls: type[Any],
-    keys: tuple[str, ...],
-    specs: list[tuple[int, str, list[str], str | None]],
-    known: frozenset[str],
-    extra_fill: tuple[int, str] | None,
-    ns: dict[str, Any],
-) -> Callable[[Any], Any] | None:
-    """A structuring function for bodies with exactly these keys in this order, or None.
-
-    It unpacks the values in one step instead of looking each key up, sets absent fields to
-    their defaults directly and builds `extra` from the unknown keys' positions; conversions
-    are the general function's own lines, so results and errors are the same. A shape
-    without a required key keeps the general path (which raises). Unknown key text is never
-    put into the generated code: it reaches the plan as a closure value.
-    """
-    if not keys:
-        return None
-    position = {k: j for j, k in enumerate(keys)}
-    body = [
-        "def make(_xk):",
-        "    def plan(data):",
-        f"        {', '.join(f'v{j}' for j in range(len(keys)))}, = data.values()",
-        "        obj = _new(_cls)",
-    ]
-    for i, key, conv_lines, fill in specs:
-        j = position.get(key)
-        if j is None:
-            if fill is None:  # a required key is missing: the general path raises
-                return None
-            body.append(f"        _s{i}(obj, {fill})")
-            continue
-        body.append(f"        v = v{j}")
-        body.extend("        " + line for line in conv_lines)
-        body.append(f"        _s{i}(obj, v)")
-    unknown = [j for j, k in enumerate(keys) if k not in known]
-    if extra_fill is not None:
-        i, fill = extra_fill
-        if unknown:  # same keys, same order as the general path's comprehension
-            pairs = ", ".join(f"_xk[{n}]: v{j}" for n, j in enumerate(unknown))
-            body.append(f"        _s{i}(obj, {{{pairs}}})")
-        else:
-            body.append(f"        _s{i}(obj, {fill})")
-    body += ["        return obj", "    return plan"]
-    make = _compile(body, f"plan {cls.__module__}.{cls.__name__} {len(keys)} keys", ns)
-    plan: Callable[[Any], Any] = make(tuple(keys[j] for j in unknown))
-    return plan
 
 
 _INLINE_TYPES = {str: "str", int: "int", float: "float"}
@@ -407,8 +309,8 @@ def _convert_lines(i: int, tp: Any, conv: cattrs.Converter, ns: dict[str, Any]) 
     # Anything else (dicts, dates, unions...): exactly the hook cattrs would use.
     if nullable:
         # cattrs makes the hook of `dict[...]` inside `X | None` on first use and registers
-        # it, which clears its dispatch cache and regenerates every model's function (and
-        # drops their plans): make it now, while this function is being generated.
+        # it, which clears its dispatch cache and regenerates every model's function: make
+        # it now, while this function is being generated.
         conv.get_structure_hook(inner)
     ns[f"_h{i}"] = conv.get_structure_hook(tp)
     ns[f"_t{i}"] = tp

@@ -23,14 +23,14 @@ from talkover_async import (
     NotFoundError,
     ValidationError,
 )
-from talkover_async.models.campaigns import CampaignWebhookEvent
-from talkover_async.models.sftp import (
+from talkover_async.models.campaign_sftp import (
     SftpAuthType,
     SftpConfig,
     SftpImportJob,
     SftpImportSchedule,
     SftpTestResult,
 )
+from talkover_async.models.campaigns import CampaignWebhookEvent
 from talkover_async.models.webhooks import (
     CampaignWebhook,
     CustomHeader,

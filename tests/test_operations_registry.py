@@ -1,16 +1,18 @@
 """The operation registry: one entry per documented endpoint, every resource method in it,
-and docs/endpoints.md generated from it."""
+each declared once beside the method that runs it, and docs/endpoints.md generated from it."""
 
 from __future__ import annotations
 
 import importlib.util
 import inspect
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
 from talkover_async import AsyncTalkover
-from talkover_async.operations import OPERATIONS
+from talkover_async.operations import OPERATIONS, Operation, register
 from talkover_async.resources.base import Resource
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -101,3 +103,76 @@ def test_endpoints_doc_is_generated_and_current() -> None:
     expected = module.render()
     current = (ROOT / "docs/endpoints.md").read_text()
     assert current == expected, "docs/endpoints.md is stale: run python docs/gen_endpoints.py > docs/endpoints.md"
+
+
+def _resources_by_path() -> dict[str, Resource]:
+    """`"agents.trainings"` -> the resource object, for every resource of a client."""
+    client = AsyncTalkover("talq_test", env={})
+    found: dict[str, Resource] = {}
+
+    def walk(obj: object, prefix: str) -> None:
+        for name in dir(obj):
+            value = getattr(obj, name) if not name.startswith("_") else None
+            if isinstance(value, Resource) and prefix + name not in found:
+                found[prefix + name] = value
+                walk(value, f"{prefix}{name}.")
+
+    walk(client, "")
+    return found
+
+
+def test_each_operation_is_declared_once_beside_its_method() -> None:
+    resources = _resources_by_path()
+    declared: dict[str, list[str]] = {}
+    classes = {type(r) for r in resources.values()}
+    for cls in classes:
+        for attr, value in vars(cls).items():
+            if isinstance(value, Operation) and OPERATIONS.get(value.name) is value:
+                declared.setdefault(value.name, []).append(f"{cls.__name__}.{attr}")
+    twice = {name: where for name, where in declared.items() if len(where) > 1}
+    assert not twice, f"declared more than once: {twice}"
+    assert set(declared) == set(OPERATIONS), "every operation is a resource class attribute"
+    for name in OPERATIONS:
+        area, method = name.rsplit(".", 1)
+        owner = type(resources[area])
+        assert method in vars(owner), name
+        assert declared[name][0].startswith(owner.__name__ + "."), (name, declared[name])
+
+
+def test_no_two_operations_share_a_name_or_an_endpoint() -> None:
+    endpoints = [(op.method, op.root, op.path) for op in OPERATIONS.values()]
+    assert len(set(endpoints)) == len(endpoints) == len(OPERATIONS)
+    assert all(name == op.name for name, op in OPERATIONS.items())
+    again = Operation("agents.get", "GET", "/agents/{agent_id}", side_effect=False)
+    with pytest.raises(ValueError, match=r"duplicate operation agents\.get"):
+        register(again)
+    assert OPERATIONS["agents.get"] is not again
+
+
+def test_side_effect_is_a_required_keyword() -> None:
+    with pytest.raises(TypeError):
+        Operation("x.get", "GET", "/x")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Operation("x.get", "GET", "/x", None, True)  # type: ignore[misc]
+    assert Operation("x.call", "POST", "/x", side_effect=True).safe is False
+    assert Operation("x.get", "GET", "/x", side_effect=False).safe is True
+    assert all(op.safe is not op.side_effect for op in OPERATIONS.values())
+
+
+def test_registry_is_complete_on_import() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", "import talkover_async.operations as o; print(len(o.OPERATIONS))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert int(out.stdout) == len(documented()) == len(OPERATIONS)
+
+
+def test_model_modules_are_named_for_areas() -> None:
+    package = ROOT / "talkover_async"
+    resources = {p.stem for p in (package / "resources").glob("*.py")} - {"__init__", "base"}
+    models = {p.stem for p in (package / "models").glob("*.py")} - {"__init__"}
+    shared = {"common", "results", "events", "webhooks"}
+    assert models - shared <= resources, sorted(models - shared - resources)

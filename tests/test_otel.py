@@ -44,7 +44,7 @@ from talkover_async.dispatch import CallSpec, DispatchResult, DispatchStatus
 from talkover_async.http import Request, Response
 from talkover_async.instrumentation import record_dispatch_result, record_rate_limit_wait
 from talkover_async.instrumentation.tracing import url_full
-from talkover_async.operations.agents import AGENTS_GET
+from talkover_async.operations import OPERATIONS
 from talkover_async.redaction import Redactor
 from talkover_async.testing import FakeTalkover, faults, serve_fake
 from talkover_async.transports import MockTransport
@@ -56,6 +56,7 @@ MASKED_PHONE = "+1******0199"
 CALL_ROUTE = "POST /agents/{agent_id}/call"
 GET_ROUTE = "GET /agents/{agent_id}"
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
+AGENTS_GET = OPERATIONS["agents.get"]
 
 
 @pytest.fixture

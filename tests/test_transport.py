@@ -17,7 +17,7 @@ from aiohttp import web
 from talkover_async import APITimeoutError, Timeout
 from talkover_async.http import Request
 from talkover_async.transports import AiohttpTransport
-from talkover_async.transports.aiohttp import RECV_SIZE
+from talkover_async.transports.tuning import RECV_SIZE
 from tests.conftest import ScriptedServer, delay, reply
 
 

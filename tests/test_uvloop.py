@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 
+import pytest
 import uvloop
 
 from talkover_async import AsyncTalkover
@@ -33,3 +34,61 @@ async def test_the_loop_pytest_gives_matches_the_job() -> None:
     """Under `TALKOVER_TEST_UVLOOP=1` every async test really runs on uvloop."""
     loop = asyncio.get_running_loop()
     assert isinstance(loop, uvloop.Loop) == (os.environ.get("TALKOVER_TEST_UVLOOP") == "1")
+
+
+async def _tuned_requests(tls: bool) -> tuple[list[int], list[object]]:
+    """Two requests (the second on the pooled connection) through `AiohttpTransport` to a
+    loopback server, plain or TLS; the asyncio-level transports they used."""
+    import ssl
+    from pathlib import Path
+
+    from aiohttp import web
+
+    from talkover_async.http import Request
+    from talkover_async.transports import AiohttpTransport
+
+    body = b'{"data": {"id": "a1", "prompt": "' + b"z" * (300 * 1024) + b'"}}'
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json")
+
+    context = None
+    if tls:
+        data = Path(__file__).parent / "data"
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(data / "loopback-tls-cert.pem", data / "loopback-tls-key.pem")
+    app = web.Application()
+    app.router.add_get("/api/v1/agents/a1", handler)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    transport = AiohttpTransport(ssl=False)  # self-signed: not verified in this test
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}/api/v1/agents/a1"
+    try:
+        statuses = []
+        for _ in range(2):
+            response = await transport.send(Request("GET", url))
+            assert response.content == body
+            statuses.append(response.status_code)
+        session = transport._session
+        assert session is not None
+        conns = session.connector._conns  # type: ignore[union-attr]
+        used = [proto.transport for pooled in conns.values() for proto, _ in pooled]
+    finally:
+        await transport.aclose()
+        await runner.cleanup()
+    return statuses, used
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+def test_the_read_size_tuning_is_a_no_op_on_uvloop_transports(tls: bool) -> None:
+    """uvloop's transports have none of asyncio's private read-size attributes: the tuning
+    leaves them alone and the requests go through (`transports/tuning.py`)."""
+    statuses, used = uvloop.run(_tuned_requests(tls))
+    assert statuses == [200, 200]
+    (conn,) = used
+    assert type(conn).__module__.startswith("uvloop")
+    assert not hasattr(conn, "max_size")  # nothing was added to it either
+    assert getattr(getattr(conn, "_ssl_protocol", None), "max_size", None) is None

@@ -1,10 +1,5 @@
 """attrs models of every API object, one module per area."""
 
-from .account import (
-    ApiToken,
-    CreditBalance,
-    User,
-)
 from .agents import (
     Action,
     ActionInput,
@@ -26,7 +21,8 @@ from .agents import (
     VoiceTemplateRef,
     WhoSpeaksFirst,
 )
-from .billing import (
+from .api_tokens import ApiToken
+from .auto_topup import (
     AutoTopupSettings,
     Card,
     Charge,
@@ -51,6 +47,13 @@ from .calls import (
     CallStatus,
     EndedCall,
 )
+from .campaign_sftp import (
+    SftpAuthType,
+    SftpConfig,
+    SftpImportJob,
+    SftpImportSchedule,
+    SftpTestResult,
+)
 from .campaigns import (
     CallTimeRange,
     Campaign,
@@ -72,6 +75,7 @@ from .common import (
     Direction,
     PaginationInfo,
 )
+from .credits import CreditBalance
 from .events import (
     CallEvent,
     CampaignCallEvent,
@@ -107,13 +111,6 @@ from .phone_numbers import (
 from .results import (
     Ack,
 )
-from .sftp import (
-    SftpAuthType,
-    SftpConfig,
-    SftpImportJob,
-    SftpImportSchedule,
-    SftpTestResult,
-)
 from .sip_trunks import (
     HealthStatusValue,
     SipTransport,
@@ -122,6 +119,7 @@ from .sip_trunks import (
     SipTrunkHealth,
     SipTrunkVerification,
 )
+from .user import User
 from .voice_templates import (
     QualityTier,
     VoiceDemo,

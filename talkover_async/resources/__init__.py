@@ -1,6 +1,7 @@
 """Resource clients, one module per API area."""
 
-from .actions import ActionsResource
+from .agent_actions import ActionsResource
+from .agent_trainings import TrainingsResource
 from .agent_webhooks import AgentWebhooksResource
 from .agents import AgentsResource
 from .api_tokens import ApiTokensResource
@@ -17,7 +18,6 @@ from .health import HealthResource
 from .phone_numbers import PhoneNumbersResource
 from .sip_trunk_dids import SipTrunkDidsResource
 from .sip_trunks import SipTrunksResource
-from .trainings import TrainingsResource
 from .user import UserResource
 from .voice_templates import VoiceTemplatesResource
 

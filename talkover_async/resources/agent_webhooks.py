@@ -22,7 +22,7 @@ from ..models.webhooks import (
     WebhookLogRetry,
     WebhookTestResult,
 )
-from ..operations import agent_webhooks as ops
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import (
@@ -150,13 +150,31 @@ class AgentWebhooksResource(Resource):
 
     __slots__ = ()
 
+    _LIST = Operation(
+        "agents.webhooks.list",
+        "GET",
+        "/agents/{agent_id}/webhooks",
+        AgentWebhookList,
+        side_effect=False,
+        summary="List an agent's webhooks and the available event names.",
+    )
+
     async def list(self, agent_id: str, **options: Unpack[RequestOptions]) -> AgentWebhookList:
         """`GET /agents/{agent_id}/webhooks`: the webhooks *and* the `available_events`
         catalogue (`{data: {webhooks, available_events}}`, not paginated)."""
-        result: AgentWebhookList = await self._client.call(
-            ops.WEBHOOKS_LIST, {"agent_id": agent_id}, options=options
+        result: AgentWebhookList = await self._client._execute(
+            self._LIST, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _CREATE = Operation(
+        "agents.webhooks.create",
+        "POST",
+        "/agents/{agent_id}/webhooks",
+        AgentWebhook,
+        side_effect=True,
+        summary="Create an agent webhook.",
+    )
 
     async def create(
         self,
@@ -201,19 +219,37 @@ class AgentWebhooksResource(Resource):
             authorization_scheme=authorization_scheme,
             custom_headers=custom_headers,
         )
-        result: AgentWebhook = await self._client.call(
-            ops.WEBHOOKS_CREATE, {"agent_id": agent_id}, body=body, options=options
+        result: AgentWebhook = await self._client._execute(
+            self._CREATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _GET = Operation(
+        "agents.webhooks.get",
+        "GET",
+        "/agents/{agent_id}/webhooks/{webhook_id}",
+        AgentWebhook,
+        side_effect=False,
+        summary="Get one webhook.",
+    )
 
     async def get(
         self, agent_id: str, webhook_id: str, **options: Unpack[RequestOptions]
     ) -> AgentWebhook:
         """`GET /agents/{agent_id}/webhooks/{webhook_id}`."""
-        result: AgentWebhook = await self._client.call(
-            ops.WEBHOOKS_GET, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
+        result: AgentWebhook = await self._client._execute(
+            self._GET, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
         )
         return result
+
+    _UPDATE = Operation(
+        "agents.webhooks.update",
+        "PUT",
+        "/agents/{agent_id}/webhooks/{webhook_id}",
+        AgentWebhook,
+        side_effect=False,
+        summary="Update a webhook (partial: only the fields sent change).",
+    )
 
     async def update(
         self,
@@ -252,13 +288,22 @@ class AgentWebhooksResource(Resource):
         )
         if not body and not options.get("extra_body"):
             raise InvalidRequestError("update", "give at least one field to change")
-        result: AgentWebhook = await self._client.call(
-            ops.WEBHOOKS_UPDATE,
+        result: AgentWebhook = await self._client._execute(
+            self._UPDATE,
             {"agent_id": agent_id, "webhook_id": webhook_id},
             body=body,
             options=options,
         )
         return result
+
+    _TOGGLE = Operation(
+        "agents.webhooks.toggle",
+        "PATCH",
+        "/agents/{agent_id}/webhooks/{webhook_id}/toggle",
+        AgentWebhook,
+        side_effect=True,
+        summary="Flip a webhook's enabled state (each call flips it).",
+    )
 
     async def toggle(
         self, agent_id: str, webhook_id: str, **options: Unpack[RequestOptions]
@@ -269,10 +314,19 @@ class AgentWebhooksResource(Resource):
         after an ambiguous failure, `get` the webhook before toggling again. To set a state
         explicitly use `update(..., enabled=...)`.
         """
-        result: AgentWebhook = await self._client.call(
-            ops.WEBHOOKS_TOGGLE, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
+        result: AgentWebhook = await self._client._execute(
+            self._TOGGLE, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
         )
         return result
+
+    _TEST = Operation(
+        "agents.webhooks.test",
+        "POST",
+        "/agents/{agent_id}/webhooks/{webhook_id}/test",
+        WebhookTestResult,
+        side_effect=True,
+        summary="Send a `webhook.test` delivery; returns your endpoint's status and time.",
+    )
 
     async def test(
         self, agent_id: str, webhook_id: str, **options: Unpack[RequestOptions]
@@ -280,10 +334,20 @@ class AgentWebhooksResource(Resource):
         """`POST /agents/{agent_id}/webhooks/{webhook_id}/test`: deliver a `webhook.test`
         event; returns your endpoint's `status_code` and `response_time` (ms). Not retried
         once it may have reached the server (each call is a delivery)."""
-        result: WebhookTestResult = await self._client.call(
-            ops.WEBHOOKS_TEST, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
+        result: WebhookTestResult = await self._client._execute(
+            self._TEST, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
         )
         return result
+
+    _LOGS = Operation(
+        "agents.webhooks.logs",
+        "GET",
+        "/agents/{agent_id}/webhooks/{webhook_id}/logs",
+        WebhookLog,
+        side_effect=False,
+        paginated=True,
+        summary="Delivery logs of a webhook (paginated, short pagination block).",
+    )
 
     def logs(
         self,
@@ -298,11 +362,20 @@ class AgentWebhooksResource(Resource):
         with the short block `{current_page, per_page, total}` (per_page 1-100, default 25)."""
         query = paging(per_page, page)
         return self._client.paginate(
-            ops.WEBHOOKS_LOGS,
+            self._LOGS,
             {"agent_id": agent_id, "webhook_id": webhook_id},
             query=query,
             options=options,
         )
+
+    _RETRY_LOG = Operation(
+        "agents.webhooks.retry_log",
+        "POST",
+        "/agents/{agent_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
+        WebhookLogRetry,
+        side_effect=True,
+        summary="Re-send a failed delivery (creates a new log entry).",
+    )
 
     async def retry_log(
         self, agent_id: str, webhook_id: str, log_id: str, **options: Unpack[RequestOptions]
@@ -313,12 +386,21 @@ class AgentWebhooksResource(Resource):
         too old, webhook disabled) raises `ValidationError` with code `LOG_NOT_RETRIABLE`.
         Not retried once it may have reached the server.
         """
-        result: WebhookLogRetry = await self._client.call(
-            ops.WEBHOOKS_RETRY_LOG,
+        result: WebhookLogRetry = await self._client._execute(
+            self._RETRY_LOG,
             {"agent_id": agent_id, "webhook_id": webhook_id, "log_id": log_id},
             options=options,
         )
         return result
+
+    _DELETE = Operation(
+        "agents.webhooks.delete",
+        "DELETE",
+        "/agents/{agent_id}/webhooks/{webhook_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete a webhook (page not stored: path inferred by analogy).",
+    )
 
     async def delete(
         self, agent_id: str, webhook_id: str, **options: Unpack[RequestOptions]
@@ -329,7 +411,7 @@ class AgentWebhooksResource(Resource):
         method, path and response are inferred by analogy with the other webhook endpoints
         and the delete-training/action pages (`{success, message}`), and are unverified.
         """
-        result: Ack = await self._client.call(
-            ops.WEBHOOKS_DELETE, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
+        result: Ack = await self._client._execute(
+            self._DELETE, {"agent_id": agent_id, "webhook_id": webhook_id}, options=options
         )
         return result

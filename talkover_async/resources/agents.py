@@ -18,8 +18,7 @@ from ..models.agents import (
 from ..models.calls import Call, CallStatus
 from ..models.common import Direction
 from ..models.results import Ack
-from ..operations import agents as ops
-from ..operations.calls import AGENTS_CALL, AGENTS_CALLS
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import (
@@ -33,11 +32,11 @@ from ..validation import (
     check_str,
     paging,
 )
-from .actions import ActionsResource
+from .agent_actions import ActionsResource
+from .agent_trainings import TrainingsResource
 from .agent_webhooks import AgentWebhooksResource
 from .base import Resource, drop_none
 from .calls import call_filters
-from .trainings import TrainingsResource
 
 if TYPE_CHECKING:
     from ..client import AsyncTalkover
@@ -62,6 +61,16 @@ class AgentsResource(Resource):
         self.actions = ActionsResource(client)
         self.webhooks = AgentWebhooksResource(client)
 
+    _LIST = Operation(
+        "agents.list",
+        "GET",
+        "/agents",
+        Agent,
+        side_effect=False,
+        paginated=True,
+        summary="List agents (paged with `meta`)",
+    )
+
     def list(
         self,
         *,
@@ -85,14 +94,32 @@ class AgentsResource(Resource):
                 **paging(per_page, page),
             }
         )
-        return self._client.paginate(ops.AGENTS_LIST, query=query, options=options)
+        return self._client.paginate(self._LIST, query=query, options=options)
+
+    _GET = Operation(
+        "agents.get",
+        "GET",
+        "/agents/{agent_id}",
+        Agent,
+        side_effect=False,
+        summary="Get one agent with voice, trainings, actions, numbers",
+    )
 
     async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`GET /agents/{agent_id}`: one agent with voice, trainings, actions and numbers."""
-        result: Agent = await self._client.call(
-            ops.AGENTS_GET, {"agent_id": agent_id}, options=options
+        result: Agent = await self._client._execute(
+            self._GET, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _CREATE = Operation(
+        "agents.create",
+        "POST",
+        "/agents",
+        Agent,
+        side_effect=True,
+        summary="Create a draft agent",
+    )
 
     async def create(
         self,
@@ -174,8 +201,17 @@ class AgentsResource(Resource):
                 else check_choice("who_speaks_first", who_speaks_first, SPEAKERS),
             }
         )
-        result: Agent = await self._client.call(ops.AGENTS_CREATE, body=body, options=options)
+        result: Agent = await self._client._execute(self._CREATE, body=body, options=options)
         return result
+
+    _UPDATE_KNOWLEDGE = Operation(
+        "agents.update_knowledge",
+        "PUT",
+        "/agents/{agent_id}/knowledge",
+        Agent,
+        side_effect=False,
+        summary="Update description and behaviour (resets to draft)",
+    )
 
     async def update_knowledge(
         self,
@@ -212,10 +248,19 @@ class AgentsResource(Resource):
                 ),
             }
         )
-        result: Agent = await self._client.call(
-            ops.AGENTS_UPDATE_KNOWLEDGE, {"agent_id": agent_id}, body=body, options=options
+        result: Agent = await self._client._execute(
+            self._UPDATE_KNOWLEDGE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _UPDATE_VOICE = Operation(
+        "agents.update_voice",
+        "PUT",
+        "/agents/{agent_id}/voice",
+        Agent,
+        side_effect=False,
+        summary="Set the voice template and voice options",
+    )
 
     async def update_voice(
         self,
@@ -255,10 +300,19 @@ class AgentsResource(Resource):
                 "stability": _opt_num("stability", stability, 0.5, 1.0),
             }
         )
-        result: Agent = await self._client.call(
-            ops.AGENTS_UPDATE_VOICE, {"agent_id": agent_id}, body=body, options=options
+        result: Agent = await self._client._execute(
+            self._UPDATE_VOICE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _UPDATE_CALLING = Operation(
+        "agents.update_calling",
+        "PUT",
+        "/agents/{agent_id}/calling",
+        Agent,
+        side_effect=False,
+        summary="Set direction and phone numbers (partial agent back)",
+    )
 
     async def update_calling(
         self,
@@ -278,33 +332,69 @@ class AgentsResource(Resource):
                 else check_list("phone_number_ids", phone_number_ids),
             }
         )
-        result: Agent = await self._client.call(
-            ops.AGENTS_UPDATE_CALLING, {"agent_id": agent_id}, body=body, options=options
+        result: Agent = await self._client._execute(
+            self._UPDATE_CALLING, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _PUBLISH = Operation(
+        "agents.publish",
+        "POST",
+        "/agents/{agent_id}/publish",
+        Agent,
+        side_effect=False,
+        summary="Publish a draft agent (422 when not ready)",
+    )
 
     async def publish(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`POST /agents/{agent_id}/publish`: make a draft live (422 `ValidationError` when
         `is_ready_to_publish` is false). Returns a partial agent."""
-        result: Agent = await self._client.call(
-            ops.AGENTS_PUBLISH, {"agent_id": agent_id}, options=options
+        result: Agent = await self._client._execute(
+            self._PUBLISH, {"agent_id": agent_id}, options=options
         )
         return result
 
+    _UNPUBLISH = Operation(
+        "agents.unpublish",
+        "POST",
+        "/agents/{agent_id}/unpublish",
+        Agent,
+        side_effect=False,
+        summary="Return an agent to draft",
+    )
+
     async def unpublish(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`POST /agents/{agent_id}/unpublish`: back to draft; calls in progress continue."""
-        result: Agent = await self._client.call(
-            ops.AGENTS_UNPUBLISH, {"agent_id": agent_id}, options=options
+        result: Agent = await self._client._execute(
+            self._UNPUBLISH, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _DELETE = Operation(
+        "agents.delete",
+        "DELETE",
+        "/agents/{agent_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete an agent (409 while published or with active calls)",
+    )
 
     async def delete(self, agent_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /agents/{agent_id}`: irreversible. 409 (`ConflictError`) with
         `AGENT_IS_PUBLISHED` or `AGENT_HAS_ACTIVE_CALLS` when it cannot go yet."""
-        result: Ack = await self._client.call(
-            ops.AGENTS_DELETE, {"agent_id": agent_id}, options=options
+        result: Ack = await self._client._execute(
+            self._DELETE, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _UPDATE_ADVANCED_SETTINGS = Operation(
+        "agents.update_advanced_settings",
+        "PATCH",
+        "/agents/{agent_id}/advanced-settings",
+        Agent,
+        side_effect=False,
+        summary="Toggle the initial-message cache",
+    )
 
     async def update_advanced_settings(
         self,
@@ -322,26 +412,53 @@ class AgentsResource(Resource):
                 )
             }
         )
-        result: Agent = await self._client.call(
-            ops.AGENTS_UPDATE_ADVANCED, {"agent_id": agent_id}, body=body, options=options
+        result: Agent = await self._client._execute(
+            self._UPDATE_ADVANCED_SETTINGS, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _OPTIMIZED_COSTS_ELIGIBILITY = Operation(
+        "agents.optimized_costs_eligibility",
+        "GET",
+        "/agents/{agent_id}/optimized-costs-eligibility",
+        OptimizedCostsEligibility,
+        side_effect=False,
+        summary="Whether call volume qualifies for optimized pricing",
+    )
 
     async def optimized_costs_eligibility(
         self, agent_id: str, **options: Unpack[RequestOptions]
     ) -> OptimizedCostsEligibility:
         """`GET /agents/{agent_id}/optimized-costs-eligibility`."""
-        result: OptimizedCostsEligibility = await self._client.call(
-            ops.AGENTS_ELIGIBILITY, {"agent_id": agent_id}, options=options
+        result: OptimizedCostsEligibility = await self._client._execute(
+            self._OPTIMIZED_COSTS_ELIGIBILITY, {"agent_id": agent_id}, options=options
         )
         return result
 
+    _PRICING = Operation(
+        "agents.pricing",
+        "GET",
+        "/agents/{agent_id}/pricing",
+        AgentPricing,
+        side_effect=False,
+        summary="Per-component cost breakdown",
+    )
+
     async def pricing(self, agent_id: str, **options: Unpack[RequestOptions]) -> AgentPricing:
         """`GET /agents/{agent_id}/pricing`: per-component costs of the configuration."""
-        result: AgentPricing = await self._client.call(
-            ops.AGENTS_PRICING, {"agent_id": agent_id}, options=options
+        result: AgentPricing = await self._client._execute(
+            self._PRICING, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _CALL = Operation(
+        "agents.call",
+        "POST",
+        "/agents/{agent_id}/call",
+        Call,
+        side_effect=True,
+        summary="Place a phone call (side effect)",
+    )
 
     async def call(
         self,
@@ -373,10 +490,20 @@ class AgentsResource(Resource):
             body["delay_seconds"] = check_int("delay_seconds", delay_seconds, 0, 3600)
         if is_testing is not None:
             body["is_testing"] = check_bool("is_testing", is_testing)
-        result: Call = await self._client.call(
-            AGENTS_CALL, {"agent_id": agent_id}, body=body, options=options
+        result: Call = await self._client._execute(
+            self._CALL, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _CALLS = Operation(
+        "agents.calls",
+        "GET",
+        "/agents/{agent_id}/calls",
+        Call,
+        side_effect=False,
+        paginated=True,
+        summary="An agent's call history (paged)",
+    )
 
     def calls(
         self,
@@ -402,7 +529,7 @@ class AgentsResource(Resource):
             page=page,
         )
         return self._client.paginate(
-            AGENTS_CALLS, {"agent_id": agent_id}, query=query, options=options
+            self._CALLS, {"agent_id": agent_id}, query=query, options=options
         )
 
 

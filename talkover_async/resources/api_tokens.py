@@ -6,9 +6,9 @@ import builtins
 from collections.abc import Sequence
 from typing import Unpack
 
-from ..models.account import ApiToken
+from ..models.api_tokens import ApiToken
 from ..models.results import Ack
-from ..operations import account as ops
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_list, check_str
 from .base import Resource, drop_none
@@ -21,13 +21,31 @@ class ApiTokensResource(Resource):
 
     __slots__ = ()
 
+    _LIST = Operation(
+        "api_tokens.list",
+        "GET",
+        "/user/api-tokens",
+        builtins.list[ApiToken],
+        side_effect=False,
+        auth="account",
+        summary="The user's personal access tokens (`{data}` only, metadata)",
+    )
+
     async def list(self, **options: Unpack[RequestOptions]) -> builtins.list[ApiToken]:
         """`GET /user/api-tokens`: metadata only, never the secret (`{data}` without
         `success`; not paginated)."""
-        result: builtins.list[ApiToken] = await self._client.call(
-            ops.API_TOKENS_LIST, options=options
-        )
+        result: builtins.list[ApiToken] = await self._client._execute(self._LIST, options=options)
         return result
+
+    _CREATE = Operation(
+        "api_tokens.create",
+        "POST",
+        "/user/api-tokens",
+        ApiToken,
+        side_effect=True,
+        auth="account",
+        summary="Create a personal access token (secret returned once)",
+    )
 
     async def create(
         self,
@@ -48,16 +66,24 @@ class ApiTokensResource(Resource):
                 else check_list("abilities", abilities, min_items=1),
             }
         )
-        result: ApiToken = await self._client.call(
-            ops.API_TOKENS_CREATE, body=body, options=options
-        )
+        result: ApiToken = await self._client._execute(self._CREATE, body=body, options=options)
         self._client._redactor.add(result.token)
         return result
+
+    _DELETE = Operation(
+        "api_tokens.delete",
+        "DELETE",
+        "/user/api-tokens/{token_id}",
+        Ack,
+        side_effect=False,
+        auth="account",
+        summary="Revoke a personal access token (`{message}` only)",
+    )
 
     async def delete(self, token_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /user/api-tokens/{token_id}`: immediate, permanent revocation (the body is
         `{message: "Token revoked"}` only)."""
-        result: Ack = await self._client.call(
-            ops.API_TOKENS_DELETE, {"token_id": token_id}, options=options
+        result: Ack = await self._client._execute(
+            self._DELETE, {"token_id": token_id}, options=options
         )
         return result

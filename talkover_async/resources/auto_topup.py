@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Unpack
 
 from ..errors import InvalidRequestError
-from ..models.billing import AutoTopupSettings, Charge, PaymentMethod, TopupEvent
-from ..operations import billing as ops
+from ..models.auto_topup import AutoTopupSettings, Charge, PaymentMethod, TopupEvent
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import check_bool, check_int, check_number, check_str, paging
@@ -23,13 +23,29 @@ class AutoTopupResource(Resource):
 
     __slots__ = ()
 
+    _SETTINGS = Operation(
+        "auto_topup.settings",
+        "GET",
+        "/auto-topup/settings",
+        AutoTopupSettings,
+        side_effect=False,
+        summary="Read the auto-topup configuration",
+    )
+
     async def settings(self, **options: Unpack[RequestOptions]) -> AutoTopupSettings:
         """`GET /auto-topup/settings`: the configuration, today's recharge count and the
         plan's read-only `daily_limit`."""
-        result: AutoTopupSettings = await self._client.call(
-            ops.AUTO_TOPUP_SETTINGS, options=options
-        )
+        result: AutoTopupSettings = await self._client._execute(self._SETTINGS, options=options)
         return result
+
+    _UPDATE_SETTINGS = Operation(
+        "auto_topup.update_settings",
+        "PUT",
+        "/auto-topup/settings",
+        AutoTopupSettings,
+        side_effect=False,
+        summary="Configure threshold and/or monthly recharges",
+    )
 
     async def update_settings(
         self,
@@ -69,16 +85,34 @@ class AutoTopupResource(Resource):
                 else check_str("payment_method_id", payment_method_id, min_len=1),
             }
         )
-        result: AutoTopupSettings = await self._client.call(
-            ops.AUTO_TOPUP_UPDATE_SETTINGS, body=body, options=options
+        result: AutoTopupSettings = await self._client._execute(
+            self._UPDATE_SETTINGS, body=body, options=options
         )
         return result
+
+    _DISABLE = Operation(
+        "auto_topup.disable",
+        "POST",
+        "/auto-topup/disable",
+        AutoTopupSettings,
+        side_effect=False,
+        summary="Switch auto-topup off, keeping its configuration",
+    )
 
     async def disable(self, **options: Unpack[RequestOptions]) -> AutoTopupSettings:
         """`POST /auto-topup/disable`: stop recharges, keep the configuration (charges already
         queued may still go through)."""
-        result: AutoTopupSettings = await self._client.call(ops.AUTO_TOPUP_DISABLE, options=options)
+        result: AutoTopupSettings = await self._client._execute(self._DISABLE, options=options)
         return result
+
+    _TEST = Operation(
+        "auto_topup.test",
+        "POST",
+        "/auto-topup/test",
+        Charge,
+        side_effect=True,
+        summary="Perform one REAL recharge (charges money; 402 / 422)",
+    )
 
     async def test(self, **options: Unpack[RequestOptions]) -> Charge:
         """`POST /auto-topup/test`: performs a REAL charge of `recharge_amount` now.
@@ -87,15 +121,34 @@ class AutoTopupResource(Resource):
         server. Errors: `PaymentRequiredError` (402, `PAYMENT_FAILED`, reason in
         `details["decline_reason"]`), `ValidationError` (422, `AUTO_TOPUP_NOT_CONFIGURED`).
         """
-        result: Charge = await self._client.call(ops.AUTO_TOPUP_TEST, options=options)
+        result: Charge = await self._client._execute(self._TEST, options=options)
         return result
+
+    _PAYMENT_METHODS = Operation(
+        "auto_topup.payment_methods",
+        "GET",
+        "/auto-topup/payment-methods",
+        list[PaymentMethod],
+        side_effect=False,
+        summary="Saved cards usable for auto-topup",
+    )
 
     async def payment_methods(self, **options: Unpack[RequestOptions]) -> list[PaymentMethod]:
         """`GET /auto-topup/payment-methods`: saved cards (added only through the dashboard)."""
-        result: list[PaymentMethod] = await self._client.call(
-            ops.AUTO_TOPUP_PAYMENT_METHODS, options=options
+        result: list[PaymentMethod] = await self._client._execute(
+            self._PAYMENT_METHODS, options=options
         )
         return result
+
+    _HISTORY = Operation(
+        "auto_topup.history",
+        "GET",
+        "/auto-topup/history",
+        TopupEvent,
+        side_effect=False,
+        paginated=True,
+        summary="Recharge events (paged with `pagination`)",
+    )
 
     def history(
         self,
@@ -108,7 +161,7 @@ class AutoTopupResource(Resource):
         its reason `failure_reason` (the 402 error says `decline_reason`; see
         `TopupEvent.decline_reason`)."""
         query = paging(per_page, page)
-        return self._client.paginate(ops.AUTO_TOPUP_HISTORY, query=query, options=options)
+        return self._client.paginate(self._HISTORY, query=query, options=options)
 
 
 def _amount(field: str, value: float | None) -> float | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..operations import Operation, register
+
 if TYPE_CHECKING:
     from ..client import AsyncTalkover
 
@@ -11,9 +13,20 @@ __all__ = ["Resource", "drop_none"]
 
 
 class Resource:
-    """An API area bound to a client. Methods check arguments, then run an operation."""
+    """An API area bound to a client. Methods check arguments, then run an operation.
+
+    Each method's `Operation` is a class attribute declared right above it
+    (`_GET = Operation("agents.get", "GET", "/agents/{agent_id}", Agent, side_effect=False)`);
+    defining the class registers every such attribute in `OPERATIONS`.
+    """
 
     __slots__ = ("_client",)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for value in vars(cls).values():
+            if isinstance(value, Operation):
+                register(value)
 
     def __init__(self, client: AsyncTalkover) -> None:
         self._client = client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import date
 from typing import Unpack
@@ -15,7 +16,7 @@ from ..models.callback_agents import (
 )
 from ..models.calls import CallStatus
 from ..models.results import Ack
-from ..operations import callback_agents as ops
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_bool, check_date, check_date_range, check_list
 from .base import Resource, drop_none
@@ -61,6 +62,15 @@ class CallbackAgentsResource(Resource):
 
     __slots__ = ()
 
+    _SET = Operation(
+        "callback_agents.set",
+        "POST",
+        "/agents/{agent_id}/callback",
+        CallbackAgent,
+        side_effect=False,
+        summary="Make an inbound agent the callback agent of outbound source agents.",
+    )
+
     async def set(
         self,
         agent_id: str,
@@ -73,10 +83,19 @@ class CallbackAgentsResource(Resource):
         `INVALID_AGENT_DIRECTION`. Setting the same list again is idempotent, so this POST is
         retried like an update."""
         body = {"source_agent_ids": _source_ids("source_agent_ids", source_agent_ids)}
-        result: CallbackAgent = await self._client.call(
-            ops.CALLBACK_SET, {"agent_id": agent_id}, body=body, options=options
+        result: CallbackAgent = await self._client._execute(
+            self._SET, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _UPDATE = Operation(
+        "callback_agents.update",
+        "PUT",
+        "/agents/{agent_id}/callback",
+        CallbackAgent,
+        side_effect=False,
+        summary="Replace a callback agent's source agents.",
+    )
 
     async def update(
         self,
@@ -88,36 +107,52 @@ class CallbackAgentsResource(Resource):
         """`PUT /agents/{agent_id}/callback`: *replace* the source agents (not append). An
         empty list is refused: use `remove` to drop the callback role."""
         body = {"source_agent_ids": _source_ids("source_agent_ids", source_agent_ids)}
-        result: CallbackAgent = await self._client.call(
-            ops.CALLBACK_UPDATE, {"agent_id": agent_id}, body=body, options=options
+        result: CallbackAgent = await self._client._execute(
+            self._UPDATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _REMOVE = Operation(
+        "callback_agents.remove",
+        "DELETE",
+        "/agents/{agent_id}/callback",
+        Ack,
+        side_effect=False,
+        summary="Remove an agent's callback role.",
+    )
 
     async def remove(self, agent_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /agents/{agent_id}/callback`: remove the callback role (other configuration
         is kept; callers then follow the number's normal routing)."""
-        result: Ack = await self._client.call(
-            ops.CALLBACK_REMOVE, {"agent_id": agent_id}, options=options
+        result: Ack = await self._client._execute(
+            self._REMOVE, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _LIST = Operation(
+        "callback_agents.list",
+        "GET",
+        "/callback-agents",
+        builtins.list[CallbackAgent],
+        side_effect=False,
+        summary="List callback agents (not paginated).",
+    )
 
     async def list(self, **options: Unpack[RequestOptions]) -> list[CallbackAgent]:
         """`GET /callback-agents`: every callback agent with its `callback_config` (not
         paginated)."""
-        result: list[CallbackAgent] = await self._client.call(ops.CALLBACK_LIST, options=options)
+        result: list[CallbackAgent] = await self._client._execute(self._LIST, options=options)
         return result
 
-    async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> CallbackAgentDetails:
-        """`GET /callback-agents/{agent_id}`: the agent, its source agents and counters.
-
-        Trap: `/callback-agents/stats` is a different endpoint, so `get("stats")` raises
-        `InvalidRequestError` instead of asking for an agent named "stats". An agent that is
-        not a callback agent raises `NotFoundError`.
-        """
-        result: CallbackAgentDetails = await self._client.call(
-            ops.CALLBACK_GET, {"agent_id": _agent_id(agent_id)}, options=options
-        )
-        return result
+    # Declared before `get`: path matchers try the literal `/stats` before `{agent_id}`.
+    _STATS = Operation(
+        "callback_agents.stats",
+        "GET",
+        "/callback-agents/stats",
+        CallbackStats,
+        side_effect=False,
+        summary="Aggregate callback statistics for a date window.",
+    )
 
     async def stats(
         self,
@@ -133,10 +168,40 @@ class CallbackAgentsResource(Resource):
         end = None if end_date is None else check_date("end_date", end_date)
         check_date_range("start_date", start, "end_date", end)
         query = drop_none({"start_date": start, "end_date": end})
-        result: CallbackStats = await self._client.call(
-            ops.CALLBACK_STATS, query=query, options=options
+        result: CallbackStats = await self._client._execute(
+            self._STATS, query=query, options=options
         )
         return result
+
+    _GET = Operation(
+        "callback_agents.get",
+        "GET",
+        "/callback-agents/{agent_id}",
+        CallbackAgentDetails,
+        side_effect=False,
+        summary="One callback agent's configuration, source agents and counters.",
+    )
+
+    async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> CallbackAgentDetails:
+        """`GET /callback-agents/{agent_id}`: the agent, its source agents and counters.
+
+        Trap: `/callback-agents/stats` is a different endpoint, so `get("stats")` raises
+        `InvalidRequestError` instead of asking for an agent named "stats". An agent that is
+        not a callback agent raises `NotFoundError`.
+        """
+        result: CallbackAgentDetails = await self._client._execute(
+            self._GET, {"agent_id": _agent_id(agent_id)}, options=options
+        )
+        return result
+
+    _CHECK_CONSTRAINTS = Operation(
+        "callback_agents.check_constraints",
+        "POST",
+        "/callback-agents/{agent_id}/check-constraints",
+        Ack,
+        side_effect=False,
+        summary="Dry-run validation of a callback configuration (nothing is saved).",
+    )
 
     async def check_constraints(
         self,
@@ -171,7 +236,7 @@ class CallbackAgentsResource(Resource):
         )
         if not body and not options.get("extra_body"):
             raise InvalidRequestError("check_constraints", "give at least one field to check")
-        result: Ack = await self._client.call(
-            ops.CALLBACK_CHECK, {"agent_id": _agent_id(agent_id)}, body=body, options=options
+        result: Ack = await self._client._execute(
+            self._CHECK_CONSTRAINTS, {"agent_id": _agent_id(agent_id)}, body=body, options=options
         )
         return result

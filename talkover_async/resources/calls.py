@@ -6,7 +6,7 @@ from typing import Unpack
 
 from ..models.calls import Call, CallStatus, EndedCall
 from ..models.common import Direction
-from ..operations.calls import CALLS_END, CALLS_LIST
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import (
@@ -70,6 +70,16 @@ class CallsResource(Resource):
 
     __slots__ = ()
 
+    _LIST = Operation(
+        "calls.list",
+        "GET",
+        "/calls",
+        Call,
+        side_effect=False,
+        paginated=True,
+        summary="Every call of the environment (paged)",
+    )
+
     def list(
         self,
         *,
@@ -95,7 +105,16 @@ class CallsResource(Resource):
         )
         if agent_id is not None:
             query["agent_id"] = check_str("agent_id", agent_id, min_len=1, max_len=256)
-        return self._client.paginate(CALLS_LIST, query=query, options=options)
+        return self._client.paginate(self._LIST, query=query, options=options)
+
+    _END = Operation(
+        "calls.end",
+        "POST",
+        "/agents/{agent_id}/end-call",
+        EndedCall,
+        side_effect=False,
+        summary="Hang up an active call",
+    )
 
     async def end(
         self, call_id: str, *, agent_id: str, **options: Unpack[RequestOptions]
@@ -107,7 +126,7 @@ class CallsResource(Resource):
         `CALL_NOT_ACTIVE` (`ConflictError`) once the call has ended.
         """
         path_param("call_id", call_id)
-        result: EndedCall = await self._client.call(
-            CALLS_END, {"agent_id": agent_id}, body={"call_sid": call_id}, options=options
+        result: EndedCall = await self._client._execute(
+            self._END, {"agent_id": agent_id}, body={"call_sid": call_id}, options=options
         )
         return result

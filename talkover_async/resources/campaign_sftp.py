@@ -17,14 +17,14 @@ import attrs
 from .. import _json
 from ..envelope import parse
 from ..errors import APIStatusError, InvalidRequestError
-from ..models.sftp import (
+from ..models.campaign_sftp import (
     SftpAuthType,
     SftpConfig,
     SftpImportJob,
     SftpImportSchedule,
     SftpTestResult,
 )
-from ..operations import campaign_sftp as ops
+from ..operations import Operation
 from ..options import RequestOptions
 from ..serde import structure
 from ..validation import check_bool, check_choice, check_int, check_str
@@ -45,6 +45,15 @@ class CampaignSftpResource(Resource):
     """A campaign's SFTP link: `client.campaigns.sftp`."""
 
     __slots__ = ()
+
+    _CREATE = Operation(
+        "campaigns.sftp.create",
+        "POST",
+        "/campaigns/{campaign_id}/sftp",
+        SftpConfig,
+        side_effect=True,
+        summary="Create the campaign's SFTP link (starts disabled)",
+    )
 
     async def create(
         self,
@@ -84,18 +93,36 @@ class CampaignSftpResource(Resource):
             export_path=export_path,
             import_schedule=import_schedule,
         )
-        result: SftpConfig = await self._client.call(
-            ops.CAMPAIGN_SFTP_CREATE, {"campaign_id": campaign_id}, body=body, options=options
+        result: SftpConfig = await self._client._execute(
+            self._CREATE, {"campaign_id": campaign_id}, body=body, options=options
         )
         return result
+
+    _GET = Operation(
+        "campaigns.sftp.get",
+        "GET",
+        "/campaigns/{campaign_id}/sftp",
+        SftpConfig,
+        side_effect=False,
+        summary="Get the SFTP link (no secrets)",
+    )
 
     async def get(self, campaign_id: str, **options: Unpack[RequestOptions]) -> SftpConfig:
         """`GET /campaigns/{campaign_id}/sftp`: the link with `last_test_at` and
         `last_test_success` (never the secrets)."""
-        result: SftpConfig = await self._client.call(
-            ops.CAMPAIGN_SFTP_GET, {"campaign_id": campaign_id}, options=options
+        result: SftpConfig = await self._client._execute(
+            self._GET, {"campaign_id": campaign_id}, options=options
         )
         return result
+
+    _UPDATE = Operation(
+        "campaigns.sftp.update",
+        "PUT",
+        "/campaigns/{campaign_id}/sftp",
+        SftpConfig,
+        side_effect=False,
+        summary="Update the SFTP link (422 `SFTP_TEST_REQUIRED` to enable untested)",
+    )
 
     async def update(
         self,
@@ -136,10 +163,20 @@ class CampaignSftpResource(Resource):
             body["is_enabled"] = check_bool("is_enabled", is_enabled)
         if not body and not options.get("extra_body"):
             raise InvalidRequestError("update", "give at least one field to change")
-        result: SftpConfig = await self._client.call(
-            ops.CAMPAIGN_SFTP_UPDATE, {"campaign_id": campaign_id}, body=body, options=options
+        result: SftpConfig = await self._client._execute(
+            self._UPDATE, {"campaign_id": campaign_id}, body=body, options=options
         )
         return result
+
+    _TEST_CONNECTION = Operation(
+        "campaigns.sftp.test_connection",
+        "POST",
+        "/campaigns/{campaign_id}/sftp/test-connection",
+        SftpTestResult,
+        side_effect=False,
+        allow_failure=True,
+        summary="Test the SFTP connection; a failure (`success: false`) is a result",
+    )
 
     async def test_connection(
         self, campaign_id: str, **options: Unpack[RequestOptions]
@@ -154,7 +191,7 @@ class CampaignSftpResource(Resource):
         """
         try:
             raw = await self._client.request(
-                ops.CAMPAIGN_SFTP_TEST, {"campaign_id": campaign_id}, options=options
+                self._TEST_CONNECTION, {"campaign_id": campaign_id}, options=options
             )
         except APIStatusError as exc:
             failed = _failed_test(exc)
@@ -165,6 +202,15 @@ class CampaignSftpResource(Resource):
         env = parse(raw.http, allow_failure=True)
         return attrs.evolve(result, success=env.success, message=env.message)
 
+    _TRIGGER_IMPORT = Operation(
+        "campaigns.sftp.trigger_import",
+        "POST",
+        "/campaigns/{campaign_id}/sftp/trigger-import",
+        SftpImportJob,
+        side_effect=True,
+        summary="Import contact files now (409 `SFTP_IMPORT_IN_PROGRESS`)",
+    )
+
     async def trigger_import(
         self, campaign_id: str, **options: Unpack[RequestOptions]
     ) -> SftpImportJob:
@@ -172,8 +218,8 @@ class CampaignSftpResource(Resource):
         queue new contacts; returns `{job_id, queued_at}`. 409 `SFTP_IMPORT_IN_PROGRESS`
         (`ConflictError`) while another import runs. Not retried once it may have reached
         the server."""
-        result: SftpImportJob = await self._client.call(
-            ops.CAMPAIGN_SFTP_IMPORT, {"campaign_id": campaign_id}, options=options
+        result: SftpImportJob = await self._client._execute(
+            self._TRIGGER_IMPORT, {"campaign_id": campaign_id}, options=options
         )
         return result
 

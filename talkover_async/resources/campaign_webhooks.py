@@ -21,7 +21,7 @@ from ..models.webhooks import (
     WebhookLog,
     WebhookLogRetry,
 )
-from ..operations import campaign_webhooks as ops
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import check_bool, paging
@@ -35,6 +35,15 @@ class CampaignWebhooksResource(Resource):
     """Webhooks that deliver a campaign's events: `client.campaigns.webhooks`."""
 
     __slots__ = ()
+
+    _CREATE = Operation(
+        "campaigns.webhooks.create",
+        "POST",
+        "/campaigns/{campaign_id}/webhooks",
+        CampaignWebhook,
+        side_effect=True,
+        summary="Create a campaign webhook",
+    )
 
     async def create(
         self,
@@ -83,21 +92,39 @@ class CampaignWebhooksResource(Resource):
         )
         if include_call_events is not None:
             body["include_call_events"] = check_bool("include_call_events", include_call_events)
-        result: CampaignWebhook = await self._client.call(
-            ops.CAMPAIGN_WEBHOOKS_CREATE, {"campaign_id": campaign_id}, body=body, options=options
+        result: CampaignWebhook = await self._client._execute(
+            self._CREATE, {"campaign_id": campaign_id}, body=body, options=options
         )
         return result
+
+    _GET = Operation(
+        "campaigns.webhooks.get",
+        "GET",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}",
+        CampaignWebhook,
+        side_effect=False,
+        summary="Get one campaign webhook",
+    )
 
     async def get(
         self, campaign_id: str, webhook_id: str, **options: Unpack[RequestOptions]
     ) -> CampaignWebhook:
         """`GET /campaigns/{campaign_id}/webhooks/{webhook_id}`."""
-        result: CampaignWebhook = await self._client.call(
-            ops.CAMPAIGN_WEBHOOKS_GET,
+        result: CampaignWebhook = await self._client._execute(
+            self._GET,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},
             options=options,
         )
         return result
+
+    _UPDATE = Operation(
+        "campaigns.webhooks.update",
+        "PUT",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}",
+        CampaignWebhook,
+        side_effect=False,
+        summary="Update a campaign webhook (partial; echoes the changed fields)",
+    )
 
     async def update(
         self,
@@ -139,13 +166,22 @@ class CampaignWebhooksResource(Resource):
             body["include_call_events"] = check_bool("include_call_events", include_call_events)
         if not body and not options.get("extra_body"):
             raise InvalidRequestError("update", "give at least one field to change")
-        result: CampaignWebhook = await self._client.call(
-            ops.CAMPAIGN_WEBHOOKS_UPDATE,
+        result: CampaignWebhook = await self._client._execute(
+            self._UPDATE,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},
             body=body,
             options=options,
         )
         return result
+
+    _TOGGLE = Operation(
+        "campaigns.webhooks.toggle",
+        "PATCH",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}/toggle",
+        CampaignWebhook,
+        side_effect=True,
+        summary="Flip a campaign webhook's enabled state (each call flips it)",
+    )
 
     async def toggle(
         self, campaign_id: str, webhook_id: str, **options: Unpack[RequestOptions]
@@ -154,12 +190,21 @@ class CampaignWebhooksResource(Resource):
         (returns `{id, enabled}`). Each call flips it, so it is not retried once it may have
         reached the server: after an ambiguous failure, `get` the webhook before toggling
         again, or set the state explicitly with `update(..., enabled=...)`."""
-        result: CampaignWebhook = await self._client.call(
-            ops.CAMPAIGN_WEBHOOKS_TOGGLE,
+        result: CampaignWebhook = await self._client._execute(
+            self._TOGGLE,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},
             options=options,
         )
         return result
+
+    _TEST = Operation(
+        "campaigns.webhooks.test",
+        "POST",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}/test",
+        Ack,
+        side_effect=True,
+        summary="Send a test event (message only)",
+    )
 
     async def test(
         self, campaign_id: str, webhook_id: str, **options: Unpack[RequestOptions]
@@ -167,12 +212,22 @@ class CampaignWebhooksResource(Resource):
         """`POST /campaigns/{campaign_id}/webhooks/{webhook_id}/test`: send a synthetic event
         of a subscribed type. The answer is only `{success, message}` (an `Ack`, unlike the
         agent webhook test). Not retried once it may have reached the server."""
-        result: Ack = await self._client.call(
-            ops.CAMPAIGN_WEBHOOKS_TEST,
+        result: Ack = await self._client._execute(
+            self._TEST,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},
             options=options,
         )
         return result
+
+    _LOGS = Operation(
+        "campaigns.webhooks.logs",
+        "GET",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}/logs",
+        WebhookLog,
+        side_effect=False,
+        paginated=True,
+        summary="Delivery logs (paged, short `pagination`)",
+    )
 
     def logs(
         self,
@@ -187,11 +242,20 @@ class CampaignWebhooksResource(Resource):
         with the short block `{current_page, per_page, total}` (per_page 1-100, default 25)."""
         query = paging(per_page, page)
         return self._client.paginate(
-            ops.CAMPAIGN_WEBHOOKS_LOGS,
+            self._LOGS,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},
             query=query,
             options=options,
         )
+
+    _RETRY_LOG = Operation(
+        "campaigns.webhooks.retry_log",
+        "POST",
+        "/campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
+        WebhookLogRetry,
+        side_effect=True,
+        summary="Re-send a failed delivery (creates a new log entry)",
+    )
 
     async def retry_log(
         self,
@@ -203,8 +267,8 @@ class CampaignWebhooksResource(Resource):
         """`POST /campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry`: re-send
         a failed delivery. Returns the new `log_id` and the `original_log_id` (kept). Not
         retried once it may have reached the server (each call is a delivery)."""
-        result: WebhookLogRetry = await self._client.call(
-            ops.CAMPAIGN_WEBHOOKS_RETRY_LOG,
+        result: WebhookLogRetry = await self._client._execute(
+            self._RETRY_LOG,
             {"campaign_id": campaign_id, "webhook_id": webhook_id, "log_id": log_id},
             options=options,
         )

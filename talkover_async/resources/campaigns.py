@@ -31,7 +31,7 @@ from ..models.campaigns import (
     DoNotCallListSource,
 )
 from ..models.results import Ack
-from ..operations import campaigns as ops
+from ..operations import Operation
 from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..serde import structure
@@ -64,9 +64,6 @@ _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:00)?$")
 _AMBIGUOUS_STATUSES = frozenset({408, 500, 502, 503, 504})
 #: Keys under which a 409 body may carry the existing call (the documented body is cut off).
 _EXISTING_CALL_KEYS = ("existing_call", "campaign_call", "call", "existing_campaign_call")
-#: `campaigns.call` when the caller opted in to re-sending after an ambiguous failure: the
-#: same endpoint, marked safe so the retry middleware re-sends it (never registered).
-_CALL_RETRY_AMBIGUOUS = attrs.evolve(ops.CAMPAIGNS_CALL, safe=True)
 
 
 class CampaignsResource(Resource):
@@ -78,6 +75,16 @@ class CampaignsResource(Resource):
         super().__init__(client)
         self.webhooks = CampaignWebhooksResource(client)
         self.sftp = CampaignSftpResource(client)
+
+    _LIST = Operation(
+        "campaigns.list",
+        "GET",
+        "/campaigns",
+        Campaign,
+        side_effect=False,
+        paginated=True,
+        summary="List campaigns with stats (paged, full `pagination`)",
+    )
 
     def list(
         self,
@@ -115,15 +122,33 @@ class CampaignsResource(Resource):
                 **paging(per_page, page),
             }
         )
-        return self._client.paginate(ops.CAMPAIGNS_LIST, query=query, options=options)
+        return self._client.paginate(self._LIST, query=query, options=options)
+
+    _GET = Operation(
+        "campaigns.get",
+        "GET",
+        "/campaigns/{campaign_id}",
+        Campaign,
+        side_effect=False,
+        summary="Get one campaign with cooldowns, DNC settings, calls, files, stats",
+    )
 
     async def get(self, campaign_id: str, **options: Unpack[RequestOptions]) -> Campaign:
         """`GET /campaigns/{campaign_id}`: configuration, cooldowns, do-not-call settings,
         embedded `calls` and `files`, and `stats`."""
-        result: Campaign = await self._client.call(
-            ops.CAMPAIGNS_GET, {"campaign_id": campaign_id}, options=options
+        result: Campaign = await self._client._execute(
+            self._GET, {"campaign_id": campaign_id}, options=options
         )
         return result
+
+    _CREATE = Operation(
+        "campaigns.create",
+        "POST",
+        "/campaigns",
+        Campaign,
+        side_effect=True,
+        summary="Create a campaign (always `draft`)",
+    )
 
     async def create(
         self,
@@ -194,8 +219,17 @@ class CampaignsResource(Resource):
             do_not_call_enabled=do_not_call_enabled,
             do_not_call_list_source=do_not_call_list_source,
         )
-        result: Campaign = await self._client.call(ops.CAMPAIGNS_CREATE, body=body, options=options)
+        result: Campaign = await self._client._execute(self._CREATE, body=body, options=options)
         return result
+
+    _UPDATE = Operation(
+        "campaigns.update",
+        "PUT",
+        "/campaigns/{campaign_id}",
+        Campaign,
+        side_effect=False,
+        summary="Update a campaign (partial; 409 with active calls)",
+    )
 
     async def update(
         self,
@@ -268,19 +302,37 @@ class CampaignsResource(Resource):
             body["end_date"] = None
         if not body and not options.get("extra_body"):
             raise InvalidRequestError("update", "give at least one field to change")
-        result: Campaign = await self._client.call(
-            ops.CAMPAIGNS_UPDATE, {"campaign_id": campaign_id}, body=body, options=options
+        result: Campaign = await self._client._execute(
+            self._UPDATE, {"campaign_id": campaign_id}, body=body, options=options
         )
         return result
+
+    _DELETE = Operation(
+        "campaigns.delete",
+        "DELETE",
+        "/campaigns/{campaign_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete a campaign (403 while active, 409 with calls in progress)",
+    )
 
     async def delete(self, campaign_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /campaigns/{campaign_id}`: permanent, also deletes the campaign's calls,
         files and statistics. An `active` campaign answers 403 `PermissionDeniedError` (pause
         or cancel it first); one with calls in progress 409 `ConflictError`."""
-        result: Ack = await self._client.call(
-            ops.CAMPAIGNS_DELETE, {"campaign_id": campaign_id}, options=options
+        result: Ack = await self._client._execute(
+            self._DELETE, {"campaign_id": campaign_id}, options=options
         )
         return result
+
+    _UPDATE_STATUS = Operation(
+        "campaigns.update_status",
+        "PATCH",
+        "/campaigns/{campaign_id}/status",
+        Campaign,
+        side_effect=False,
+        summary="Start, pause, resume, complete or cancel (400 `INVALID_TRANSITION`)",
+    )
 
     async def update_status(
         self,
@@ -298,10 +350,19 @@ class CampaignsResource(Resource):
         platform starts dialling within the campaign's windows.
         """
         body = {"status": check_choice("status", status, CAMPAIGN_STATUSES)}
-        result: Campaign = await self._client.call(
-            ops.CAMPAIGNS_UPDATE_STATUS, {"campaign_id": campaign_id}, body=body, options=options
+        result: Campaign = await self._client._execute(
+            self._UPDATE_STATUS, {"campaign_id": campaign_id}, body=body, options=options
         )
         return result
+
+    _CALL = Operation(
+        "campaigns.call",
+        "POST",
+        "/campaigns/{campaign_id}/call",
+        CampaignCallResult,
+        side_effect=True,
+        summary="Queue a call in a campaign (bare 201 body; 409 duplicate number)",
+    )
 
     async def call(
         self,
@@ -351,7 +412,7 @@ class CampaignsResource(Resource):
                 else check_bool("allow_duplicates", allow_duplicates),
             }
         )
-        op = ops.CAMPAIGNS_CALL
+        op = self._CALL
         if check_bool("retry_ambiguous", retry_ambiguous):
             extra = options.get("extra_body") or {}
             if allow_duplicates is True or extra.get("allow_duplicates") is True:
@@ -362,7 +423,7 @@ class CampaignsResource(Resource):
                 )
             op = _CALL_RETRY_AMBIGUOUS
         try:
-            result: CampaignCallResult = await self._client.call(
+            result: CampaignCallResult = await self._client._execute(
                 op, {"campaign_id": campaign_id}, body=body, options=options
             )
         except ConflictError as exc:
@@ -375,6 +436,12 @@ class CampaignsResource(Resource):
                 return CampaignCallResult(campaign_call=existing, deduplicated=True)
             raise DuplicateCallError.from_conflict(exc, existing) from None
         return result
+
+
+#: `campaigns.call` when the caller opted in to re-sending after an ambiguous failure: the
+#: same endpoint, without the side-effect mark, so the retry middleware re-sends it (a module
+#: attribute, not a class one: it is not registered).
+_CALL_RETRY_AMBIGUOUS = attrs.evolve(CampaignsResource._CALL, side_effect=False)
 
 
 # --- argument checks ----------------------------------------------------------------------

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from ..models.account import CreditBalance
-from ..models.billing import Charge
-from ..operations import account as ops
+from ..models.auto_topup import Charge
+from ..models.credits import CreditBalance
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_number, check_str
 from .base import Resource, drop_none
@@ -19,10 +19,30 @@ class CreditsResource(Resource):
 
     __slots__ = ()
 
+    _BALANCE = Operation(
+        "credits.balance",
+        "GET",
+        "/credits/balance",
+        CreditBalance,
+        side_effect=False,
+        auth="account",
+        summary="Account credit balance",
+    )
+
     async def balance(self, **options: Unpack[RequestOptions]) -> CreditBalance:
         """`GET /credits/balance`: the balance, updated almost in real time."""
-        result: CreditBalance = await self._client.call(ops.CREDITS_BALANCE, options=options)
+        result: CreditBalance = await self._client._execute(self._BALANCE, options=options)
         return result
+
+    _PURCHASE = Operation(
+        "credits.purchase",
+        "POST",
+        "/credits/purchase",
+        Charge,
+        side_effect=True,
+        auth="account",
+        summary="One-off credit purchase (charges money; 402 `PAYMENT_FAILED`)",
+    )
 
     async def purchase(
         self,
@@ -43,5 +63,5 @@ class CreditsResource(Resource):
                 else check_str("payment_method_id", payment_method_id, min_len=1),
             }
         )
-        result: Charge = await self._client.call(ops.CREDITS_PURCHASE, body=body, options=options)
+        result: Charge = await self._client._execute(self._PURCHASE, body=body, options=options)
         return result

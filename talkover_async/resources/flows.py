@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-from ..errors import InvalidRequestError
+import attrs
+
+from ..envelope import error_from_response, load_json
+from ..errors import InvalidRequestError, ValidationError
+from ..http import Response
 from ..models.flows import AgentFlow, ConversationMode, FlowConfig, FlowValidation, FlowVersion
-from ..operations import flows as ops
+from ..operations import Operation
 from ..options import RequestOptions
 from ..serde import unstructure
 from ..validation import check_choice, check_list, check_str
@@ -16,6 +20,18 @@ from .base import Resource
 __all__ = ["FlowsResource"]
 
 MODES = frozenset(x.value for x in ConversationMode)
+
+
+def decode_validation(response: Response) -> FlowValidation:
+    """A `FlowValidation` for every documented answer of validate: 2xx `{success, message}`,
+    2xx `{success: false, errors}`, and (status undocumented) a 422 with an `errors` list.
+    Any other error status raises its typed error."""
+    if response.status_code >= 400:
+        error = error_from_response(response)
+        if response.status_code == 422 and isinstance(error, ValidationError) and error.errors:
+            return attrs.evolve(FlowValidation.from_body(load_json(response)), valid=False)
+        raise error
+    return FlowValidation.from_body(load_json(response) if response.content.strip() else None)
 
 
 class FlowsResource(Resource):
@@ -28,15 +44,33 @@ class FlowsResource(Resource):
 
     __slots__ = ()
 
+    _GET = Operation(
+        "flows.get",
+        "GET",
+        "/agents/{agent_id}/flow",
+        AgentFlow,
+        side_effect=False,
+        summary="An agent's conversation mode and flow graph",
+    )
+
     async def get(self, agent_id: str, **options: Unpack[RequestOptions]) -> AgentFlow:
         """`GET /agents/{agent_id}/flow`: mode and flow (`flow_config` None when `llm_driven`).
 
         The documented example flow is itself invalid (branches to missing nodes): a flow read
         here may not pass `validate`."""
-        result: AgentFlow = await self._client.call(
-            ops.FLOWS_GET, {"agent_id": agent_id}, options=options
+        result: AgentFlow = await self._client._execute(
+            self._GET, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _UPDATE = Operation(
+        "flows.update",
+        "PUT",
+        "/agents/{agent_id}/flow",
+        AgentFlow,
+        side_effect=False,
+        summary="Set the conversation mode and flow (422 `errors[]` when invalid)",
+    )
 
     async def update(
         self,
@@ -66,10 +100,20 @@ class FlowsResource(Resource):
             raise InvalidRequestError(
                 "flow_config", "must be left out when conversation_mode is llm_driven"
             )
-        result: AgentFlow = await self._client.call(
-            ops.FLOWS_UPDATE, {"agent_id": agent_id}, body=body, options=options
+        result: AgentFlow = await self._client._execute(
+            self._UPDATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _VALIDATE = Operation(
+        "flows.validate",
+        "POST",
+        "/agents/{agent_id}/flow/validate",
+        FlowValidation,
+        side_effect=False,
+        decoder=decode_validation,
+        summary="Dry-run check of a flow (an invalid flow is a result, nothing saved)",
+    )
 
     async def validate(
         self,
@@ -87,16 +131,26 @@ class FlowsResource(Resource):
         The flow is sent as given; only its being an object is checked here.
         """
         body = {"flow_config": _flow_body(flow_config, full=False)}
-        result: FlowValidation = await self._client.call(
-            ops.FLOWS_VALIDATE, {"agent_id": agent_id}, body=body, options=options
+        result: FlowValidation = await self._client._execute(
+            self._VALIDATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _VERSIONS = Operation(
+        "flows.versions",
+        "GET",
+        "/agents/{agent_id}/flow/versions",
+        list[FlowVersion],
+        side_effect=False,
+        unwrap="versions",
+        summary="Saved flow versions, newest first (`data.versions`)",
+    )
 
     async def versions(self, agent_id: str, **options: Unpack[RequestOptions]) -> list[FlowVersion]:
         """`GET /agents/{agent_id}/flow/versions`: newest first (not paginated; the list sits
         in `data.versions`). Versions carry no flow and none can be fetched by id."""
-        result: list[FlowVersion] = await self._client.call(
-            ops.FLOWS_VERSIONS, {"agent_id": agent_id}, options=options
+        result: list[FlowVersion] = await self._client._execute(
+            self._VERSIONS, {"agent_id": agent_id}, options=options
         )
         return result
 

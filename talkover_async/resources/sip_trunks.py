@@ -9,8 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Unpack
 
 from ..models.results import Ack
-from ..models.sip_trunks import SipTransport, SipTrunk, SipTrunkHealth, SipTrunkVerification
-from ..operations import sip_trunks as ops
+from ..models.sip_trunks import (
+    SipTransport,
+    SipTrunk,
+    SipTrunkHealth,
+    SipTrunkVerification,
+)
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_bool, check_choice, check_int, check_str
 from .base import Resource, drop_none
@@ -36,6 +41,15 @@ class SipTrunksResource(Resource):
     def __init__(self, client: AsyncTalkover) -> None:
         super().__init__(client)
         self.dids = SipTrunkDidsResource(client)
+
+    _CREATE = Operation(
+        "sip_trunks.create",
+        "POST",
+        "/sip-trunks",
+        SipTrunk,
+        side_effect=True,
+        summary="Register a trunk (inactive, unverified; partial trunk back)",
+    )
 
     async def create(
         self,
@@ -71,18 +85,34 @@ class SipTrunksResource(Resource):
             required=True,
         )
         body["password"] = self._secret(password)
-        result: SipTrunk = await self._client.call(
-            ops.SIP_TRUNKS_CREATE, body=body, options=options
-        )
+        result: SipTrunk = await self._client._execute(self._CREATE, body=body, options=options)
         return result
+
+    _GET = Operation(
+        "sip_trunks.get",
+        "GET",
+        "/sip-trunks/{trunk_id}",
+        SipTrunk,
+        side_effect=False,
+        summary="One trunk's configuration and status (no password)",
+    )
 
     async def get(self, trunk_id: str, **options: Unpack[RequestOptions]) -> SipTrunk:
         """`GET /sip-trunks/{trunk_id}`: the full trunk (`health_status`,
         `last_health_check_at`; no password)."""
-        result: SipTrunk = await self._client.call(
-            ops.SIP_TRUNKS_GET, {"trunk_id": trunk_id}, options=options
+        result: SipTrunk = await self._client._execute(
+            self._GET, {"trunk_id": trunk_id}, options=options
         )
         return result
+
+    _UPDATE = Operation(
+        "sip_trunks.update",
+        "PUT",
+        "/sip-trunks/{trunk_id}",
+        SipTrunk,
+        side_effect=False,
+        summary="Change sent fields only (PATCH semantics; partial trunk back)",
+    )
 
     async def update(
         self,
@@ -120,18 +150,37 @@ class SipTrunksResource(Resource):
         )
         if password is not None:
             body["password"] = self._secret(password)
-        result: SipTrunk = await self._client.call(
-            ops.SIP_TRUNKS_UPDATE, {"trunk_id": trunk_id}, body=body, options=options
+        result: SipTrunk = await self._client._execute(
+            self._UPDATE, {"trunk_id": trunk_id}, body=body, options=options
         )
         return result
+
+    _DELETE = Operation(
+        "sip_trunks.delete",
+        "DELETE",
+        "/sip-trunks/{trunk_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete a trunk (409 `TRUNK_HAS_DIDS`)",
+    )
 
     async def delete(self, trunk_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /sip-trunks/{trunk_id}`: permanent. `ConflictError` (409,
         `TRUNK_HAS_DIDS`) while DIDs are attached: delete them first."""
-        result: Ack = await self._client.call(
-            ops.SIP_TRUNKS_DELETE, {"trunk_id": trunk_id}, options=options
+        result: Ack = await self._client._execute(
+            self._DELETE, {"trunk_id": trunk_id}, options=options
         )
         return result
+
+    _VERIFY = Operation(
+        "sip_trunks.verify",
+        "POST",
+        "/sip-trunks/{trunk_id}/verify",
+        SipTrunkVerification,
+        side_effect=False,
+        allow_failure=True,
+        summary="Connectivity test; a failure (`success: false`) is a result",
+    )
 
     async def verify(
         self, trunk_id: str, **options: Unpack[RequestOptions]
@@ -142,17 +191,26 @@ class SipTrunksResource(Resource):
         check `result.is_verified` and `result.error`. Should the server answer it with an
         error status instead, the raised `APIStatusError.details` holds the same data.
         """
-        result: SipTrunkVerification = await self._client.call(
-            ops.SIP_TRUNKS_VERIFY, {"trunk_id": trunk_id}, options=options
+        result: SipTrunkVerification = await self._client._execute(
+            self._VERIFY, {"trunk_id": trunk_id}, options=options
         )
         return result
+
+    _HEALTH = Operation(
+        "sip_trunks.health",
+        "GET",
+        "/sip-trunks/{trunk_id}/health",
+        SipTrunkHealth,
+        side_effect=False,
+        summary="Live health probe (`is_healthy`, `response_time_ms`)",
+    )
 
     async def health(self, trunk_id: str, **options: Unpack[RequestOptions]) -> SipTrunkHealth:
         """`GET /sip-trunks/{trunk_id}/health`: live probe, cheap to poll, never changes
         `is_verified`. Note the names: `is_healthy`/`checked_at` here, versus the trunk's
         `health_status`/`last_health_check_at`."""
-        result: SipTrunkHealth = await self._client.call(
-            ops.SIP_TRUNKS_HEALTH, {"trunk_id": trunk_id}, options=options
+        result: SipTrunkHealth = await self._client._execute(
+            self._HEALTH, {"trunk_id": trunk_id}, options=options
         )
         return result
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from ..models.account import User
-from ..operations import account as ops
+from ..models.user import User
+from ..operations import Operation
 from ..options import RequestOptions
 from .base import Resource
 
@@ -18,7 +18,18 @@ class UserResource(Resource):
 
     __slots__ = ()
 
+    _GET = Operation(
+        "user.get",
+        "GET",
+        "/user",
+        User,
+        side_effect=False,
+        auth="account",
+        root=True,
+        summary="The session's user (bare object; no `/v1`)",
+    )
+
     async def get(self, **options: Unpack[RequestOptions]) -> User:
         """`GET /api/user` (note: no `/v1`; a bare object, no envelope). Account token."""
-        result: User = await self._client.call(ops.USER_GET, options=options)
+        result: User = await self._client._execute(self._GET, options=options)
         return result

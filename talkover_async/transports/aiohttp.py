@@ -10,6 +10,8 @@ What the server sends is bounded: a body above `max_response_size` (announced by
 `Content-Length`, or counted after decompression as it arrives) raises
 `ResponseTooLargeError` without reading the rest, and a 3xx raises `RedirectError` (never
 followed, never decoded).
+
+The performance patches (read size, URL cache) live in `tuning.py`; this module is the logic.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ from ..errors import (
 from ..http import Request, Response, Timeout
 from ..redaction import redact_url
 from .redirects import redirect_error
+from .tuning import (
+    RECV_SIZE,  # noqa: F401 - its old home, still imported by benchmarks
+    ReadSizeClientRequest,
+    URLCache,
+)
 
 __all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "AiohttpTransport"]
 
@@ -45,40 +52,6 @@ __all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "AiohttpTransport"]
 #: agents, a few MB for calls with long transcripts. 32 MiB leaves several times that, and
 #: bounds what one request can hold in memory (times `connection_limit` at worst).
 DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
-_URL_CACHE_SIZE = 1024
-#: Bytes asked of each `recv()` on our connections. asyncio's selector transport asks for
-#: 256 KiB, above glibc's 128 KiB mmap threshold: depending on the heap's layout, every read
-#: can then cost mmap + mremap + munmap and fresh page faults (python/cpython#85451). Our
-#: responses are small (a 100-item page is about 45 KB), so 64 KiB reads come from the heap
-#: and a large body only takes a few more reads. Over TLS, asyncio's SSL protocol reads the
-#: decrypted data the same way (256 KiB per read, and one more read that finds nothing).
-RECV_SIZE = 64 * 1024
-
-
-def _cap_read_size(transport: object) -> None:
-    """Lower the read size of an asyncio transport (plain or TLS), once per connection.
-
-    Transports without these attributes (uvloop's, the proactor loop's) are left alone.
-    """
-    if getattr(transport, "max_size", 0) > RECV_SIZE:  # selector socket transport
-        transport.max_size = RECV_SIZE  # type: ignore[attr-defined]
-        return
-    tls = getattr(transport, "_ssl_protocol", None)  # asyncio's TLS transport
-    if getattr(tls, "max_size", 0) > RECV_SIZE:
-        tls.max_size = RECV_SIZE  # type: ignore[union-attr]
-
-
-class _ClientRequest(aiohttp.ClientRequest):
-    """aiohttp's request, lowering the read size of the connection it is sent on."""
-
-    def send(
-        self, conn: Connection, *args: Any, **kwargs: Any
-    ) -> Coroutine[Any, Any, aiohttp.ClientResponse]:
-        _cap_read_size(conn.transport)
-        # aiohttp awaits what this returns: no extra coroutine layer of our own.
-        return super().send(conn, *args, **kwargs)
-
-
 class _PoolTimeout(aiohttp.ClientConnectionError):
     """No connection of the pool became free within `Timeout.pool`."""
 
@@ -193,9 +166,7 @@ class AiohttpTransport:
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timeouts: dict[Timeout, aiohttp.ClientTimeout] = {}
-        #: Parsed URLs by text: a dispatcher sends to the same few URLs over and over, and
-        #: yarl parsing is a visible share of a request's CPU. Bounded, URLs are immutable.
-        self._urls: dict[str, URL] = {}
+        self._urls = URLCache()  # tuning: parsed URLs by text
         self._closed = False
 
     @property
@@ -245,7 +216,7 @@ class AiohttpTransport:
             connector=connector,
             timeout=self._client_timeout(None),
             cookie_jar=aiohttp.DummyCookieJar(),
-            request_class=_ClientRequest,
+            request_class=ReadSizeClientRequest,  # tuning: 64 KiB reads
             raise_for_status=False,
             proxy=self._proxy,
             trust_env=False,  # the client resolves HTTP(S)_PROXY/NO_PROXY once, not per request
@@ -256,11 +227,7 @@ class AiohttpTransport:
     async def send(self, request: Request) -> Response:
         """Send one request and read the whole body (up to `max_response_size`)."""
         session = self._get_session()
-        url = self._urls.get(request.url)
-        if url is None:
-            if len(self._urls) >= _URL_CACHE_SIZE:
-                self._urls.clear()
-            url = self._urls[request.url] = URL(request.url, encoded=True)
+        url = self._urls[request.url]
         started = time.perf_counter()
         timeout = self._client_timeout(request.timeout)
         error: TalkoverError

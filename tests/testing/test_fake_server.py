@@ -66,6 +66,21 @@ def test_every_documented_endpoint_has_a_route() -> None:
     assert set(FakeTalkover().routes()) == documented
 
 
+def test_each_endpoint_is_routed_once_in_a_module_named_for_its_area() -> None:
+    from talkover_async.resources import base
+    from talkover_async.testing import routes as route_package
+    from talkover_async.testing.routes import TABLES
+
+    served = FakeTalkover().routes()
+    assert len(served) == len(set(served))
+    resources = {p.stem for p in Path(base.__file__).parent.glob("*.py")} - {"__init__", "base"}
+    modules = {p.stem for p in Path(route_package.__file__).parent.glob("*.py")} - {"__init__"}
+    # the fake's area names are the client's (webhooks: both `agents.webhooks` and
+    # `campaigns.webhooks`); nested areas may live in their parent's module
+    assert modules - {"webhooks"} <= resources, sorted(modules - resources)
+    assert len(TABLES) == len(modules)
+
+
 def test_seeded_ids_are_reproducible() -> None:
     a, b = FakeTalkover(seed=3), FakeTalkover(seed=3)
     assert a.seed_agent().id == b.seed_agent().id

@@ -1,16 +1,21 @@
-"""The fake's endpoints, one module per API area; `TABLES` lists them all."""
+"""The fake's endpoints, one module per API area (the client's names: `client.<area>`, nested
+areas with their parent); `TABLES` lists them all."""
 
 from __future__ import annotations
 
-from .account import routes as account
 from .agents import routes as agents
-from .billing import routes as billing
-from .callbacks import routes as callbacks
+from .api_tokens import routes as api_tokens
+from .auto_topup import routes as auto_topup
+from .callback_agents import routes as callback_agents
 from .calls import routes as calls
 from .campaigns import routes as campaigns
+from .credits import routes as credits
 from .flows import routes as flows
-from .numbers import routes as numbers
-from .sip import routes as sip
+from .health import routes as health
+from .phone_numbers import routes as phone_numbers
+from .sip_trunks import routes as sip_trunks
+from .user import routes as user
+from .voice_templates import routes as voice_templates
 from .webhooks import routes as webhooks
 
 __all__ = ["TABLES"]
@@ -20,10 +25,14 @@ TABLES = (
     calls,
     campaigns,
     webhooks,
-    callbacks,
-    numbers,
+    callback_agents,
+    voice_templates,
+    phone_numbers,
     flows,
-    sip,
-    billing,
-    account,
+    sip_trunks,
+    auto_topup,
+    credits,
+    api_tokens,
+    user,
+    health,
 )

@@ -1,4 +1,4 @@
-"""Auto top-up (environment token) and credits (user session token) (platform.md §3, §4.1-4.2).
+"""Auto top-up, environment token (platform.md §3).
 
 Charges succeed unless `fake.decline_payments("insufficient_funds")` was called; a successful
 charge adds to `fake.account.balance` and to the top-up history.
@@ -15,7 +15,6 @@ from ..routing import Ctx, RouteTable
 __all__ = ["routes"]
 
 routes = RouteTable()
-ACCOUNT = {"auth": "account", "family": "default"}
 SETTINGS_KEYS = ("is_enabled", "threshold_amount", "recharge_amount", "scheduled_payment_enabled",
                  "scheduled_amount", "day_of_month", "payment_method_id", "daily_limit",
                  "recharge_count_today", "last_recharge_at", "currency")  # fmt: skip
@@ -162,28 +161,3 @@ def history(ctx: Ctx) -> Reply:
     """Recharge events, newest first (four-key pagination, 25 per page)."""
     items = list(reversed(ctx.env.topup_history))
     return paginate(items, ctx.query, shape="four", default=25, maximum=100)
-
-
-@routes.get("/credits/balance", **ACCOUNT)
-def balance(ctx: Ctx) -> Reply:
-    """The account's credit balance."""
-    enabled = any(bool(e.auto_topup.get("is_enabled")) for e in ctx.fake.environments)
-    data = {
-        "balance": ctx.account.balance,
-        "currency": ctx.account.currency,
-        "auto_topup_enabled": enabled,
-        "as_of": ctx.iso(),
-    }
-    return ok(data)
-
-
-@routes.post("/credits/purchase", **ACCOUNT)
-def purchase(ctx: Ctx) -> Reply:
-    """Buy credits with a saved card (402 `PAYMENT_FAILED` when declined)."""
-    c = ctx.check()
-    amount = c.number("amount", required=True, low=0, exclusive_low=True)
-    method_id = c.string("payment_method_id")
-    if method_id is not None and _payment_method(ctx, method_id) is None:
-        c.fail("payment_method_id", "The selected payment method id is invalid.")
-    c.done()
-    return ok(_charge(ctx, float(amount or 0), method_id, details=False))

@@ -1,5 +1,4 @@
-"""Personal access tokens, the current user and the health check (platform.md §4.3-4.6,
-overview.md §2.4).
+"""Personal access tokens (platform.md §4.3-4.5).
 
 PAT endpoints answer without `success` (`{data}`, `{message}`), as documented; the created
 token (`<n>|<40 chars>`) works on Account API endpoints until revoked.
@@ -59,15 +58,3 @@ def revoke_token(ctx: Ctx) -> Reply:
         raise ApiError(404, "Token not found.", shape="bare")
     token["_revoked"] = True
     return Reply({"message": "Token revoked"})
-
-
-@routes.get("/api/user", **ACCOUNT)
-def current_user(ctx: Ctx) -> Reply:
-    """The session's user as a bare object."""
-    return Reply(dict(ctx.account.user))
-
-
-@routes.get("/health", auth="none")
-def health(ctx: Ctx) -> Reply:
-    """Liveness (undocumented shape; the fake answers `{success, data: {status, time}}`)."""
-    return Reply({"success": True, "data": {"status": "ok", "time": ctx.iso()}})

@@ -1,8 +1,11 @@
 """The operation registry: one `Operation` per documented endpoint, and `decode`.
 
-Every resource method is a thin wrapper that checks its arguments, then asks the client to run
-an operation; the client decodes the response with `decode_response`. `decode` exposes the same
-path for users with their own transports or stored responses.
+Each operation is declared once, in `resources/<area>.py` right above the method that runs it,
+as a class attribute; `Resource` registers it when the class is defined, so the registry is
+complete once the client (which imports every resource) is imported. Every resource method
+is a thin wrapper that checks its arguments, then asks the client to run its operation; the
+client decodes the response with `decode_response`. `decode` exposes the same path for users
+with their own transports or stored responses.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ from typing import Any
 import attrs
 import cattrs
 
-from ..envelope import Envelope, parse
-from ..errors import ResponseDecodeError, TalkoverError
-from ..http import Response
-from ..models.results import Ack
-from ..pagination import Page
-from ..serde import explain, structure
+from .envelope import Envelope, parse
+from .errors import ResponseDecodeError, TalkoverError
+from .http import Response
+from .models.results import Ack
+from .pagination import Page
+from .serde import explain, structure
 
 __all__ = ["OPERATIONS", "Operation", "decode", "decode_response", "register"]
 
@@ -28,12 +31,15 @@ _PARAM_RE = re.compile(r"{(\w+)}")
 
 @attrs.frozen(slots=True)
 class Operation:
-    """One endpoint.
+    """One endpoint, declared beside the resource method that runs it:
+    `Operation("agents.call", "POST", "/agents/{agent_id}/call", Call, side_effect=True)`.
 
     `path` is the documented template relative to the base URL (`/agents/{agent_id}/call`), or
-    to the API root (`/user`, i.e. `/api/user`) when `root` is set. `safe` says whether
-    repeating the request can repeat a side effect: unsafe operations are retried only when
-    the request provably never reached the server, or on 429. `response` is the type the
+    to the API root (`/user`, i.e. `/api/user`) when `root` is set. `side_effect` (required,
+    keyword-only) is True when repeating the request can repeat a side effect (it places a
+    call, charges, creates, flips a toggle, triggers an import or a delivery): such operations
+    are retried only when the request provably never reached the server, or on 429; `safe` is
+    its negation, which the retry layer reads. `response` is the type the
     payload is decoded into (`None` for a bare `Ack`); for `paginated` operations it is the
     item type and the result is a `Page`. `unwrap` names the key inside `data` that holds the
     payload (`{"data": {"versions": [...]}}`). `allow_failure` keeps a `{success: false, data}`
@@ -45,15 +51,22 @@ class Operation:
     name: str
     method: str
     path: str
-    safe: bool
     response: Any = None
-    paginated: bool = False
-    auth: str = "environment"
-    root: bool = False
-    unwrap: str | None = None
-    allow_failure: bool = False
-    summary: str = ""
-    decoder: Callable[[Response], Any] | None = None
+    side_effect: bool = attrs.field(kw_only=True)
+    #: `not side_effect`: what the retry layer reads (`Request.safe`).
+    safe: bool = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda self: not self.side_effect, takes_self=True),
+    )
+    paginated: bool = attrs.field(default=False, kw_only=True)
+    auth: str = attrs.field(default="environment", kw_only=True)
+    root: bool = attrs.field(default=False, kw_only=True)
+    unwrap: str | None = attrs.field(default=None, kw_only=True)
+    allow_failure: bool = attrs.field(default=False, kw_only=True)
+    summary: str = attrs.field(default="", kw_only=True)
+    decoder: Callable[[Response], Any] | None = attrs.field(default=None, kw_only=True)
     #: `path` split once into literal text and parameter names, alternating:
     #: `("/agents/", "agent_id", "/call")`. Building a URL joins them (no `str.format`).
     path_pieces: tuple[str, ...] = attrs.field(
@@ -164,23 +177,3 @@ def _describe(exc: Exception, data: Any, tp: Any) -> str:
     # keep the first error's own text (`got float`).
     messages = explain(data, tp)
     return f"{'; '.join(messages)} ({first})" if messages else first
-
-
-# Area modules register their operations on import; keep this import last.
-from . import (  # noqa: E402, F401
-    account,
-    agent_webhooks,
-    agents,
-    billing,
-    callback_agents,
-    calls,
-    campaign_sftp,
-    campaign_webhooks,
-    campaigns,
-    flows,
-    health,
-    phone_numbers,
-    sip_trunks,
-    trainings_actions,
-    voice_templates,
-)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
 from ..errors import InvalidRequestError
 from ..models.agents import Action, ActionInput, ActionStatus, ActionType
 from ..models.results import Ack
-from ..operations import trainings_actions as ops
+from ..operations import Operation
 from ..options import RequestOptions
 from ..serde import unstructure
 from ..validation import check_bool, check_choice, check_mapping, check_str, check_url
@@ -25,12 +26,30 @@ class ActionsResource(Resource):
 
     __slots__ = ()
 
+    _LIST = Operation(
+        "agents.actions.list",
+        "GET",
+        "/agents/{agent_id}/actions",
+        builtins.list[Action],
+        side_effect=False,
+        summary="List an agent's actions (not paginated).",
+    )
+
     async def list(self, agent_id: str, **options: Unpack[RequestOptions]) -> list[Action]:
         """`GET /agents/{agent_id}/actions` (not paginated)."""
-        result: list[Action] = await self._client.call(
-            ops.ACTIONS_LIST, {"agent_id": agent_id}, options=options
+        result: list[Action] = await self._client._execute(
+            self._LIST, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _CREATE = Operation(
+        "agents.actions.create",
+        "POST",
+        "/agents/{agent_id}/actions",
+        Action,
+        side_effect=True,
+        summary="Create (or update) an action: webhook, transfer, hold or external.",
+    )
 
     async def create(
         self,
@@ -74,16 +93,25 @@ class ActionsResource(Resource):
                 else check_choice("current_status", current_status, ACTION_STATUSES),
             }
         )
-        result: Action = await self._client.call(
-            ops.ACTIONS_CREATE, {"agent_id": agent_id}, body=body, options=options
+        result: Action = await self._client._execute(
+            self._CREATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _DELETE = Operation(
+        "agents.actions.delete",
+        "DELETE",
+        "/agents/{agent_id}/actions/{action_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete an action (the agent drops to draft).",
+    )
 
     async def delete(self, agent_id: str, action_id: str, **options: Unpack[RequestOptions]) -> Ack:
         """`DELETE /agents/{agent_id}/actions/{action_id}`: the agent drops back to `draft`;
         calls using the action may be affected."""
-        result: Ack = await self._client.call(
-            ops.ACTIONS_DELETE, {"agent_id": agent_id, "action_id": action_id}, options=options
+        result: Ack = await self._client._execute(
+            self._DELETE, {"agent_id": agent_id, "action_id": action_id}, options=options
         )
         return result
 

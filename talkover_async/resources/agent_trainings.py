@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Unpack
 
 from ..models.agents import Training, TrainingStatus
 from ..models.results import Ack
-from ..operations import trainings_actions as ops
+from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_choice, check_str
 from .base import Resource, drop_none
@@ -21,13 +22,31 @@ class TrainingsResource(Resource):
 
     __slots__ = ()
 
+    _LIST = Operation(
+        "agents.trainings.list",
+        "GET",
+        "/agents/{agent_id}/trainings",
+        builtins.list[Training],
+        side_effect=False,
+        summary="List an agent's trainings (active and inactive; not paginated).",
+    )
+
     async def list(self, agent_id: str, **options: Unpack[RequestOptions]) -> list[Training]:
         """`GET /agents/{agent_id}/trainings`: every training, active and inactive (not
         paginated; empty list when none)."""
-        result: list[Training] = await self._client.call(
-            ops.TRAININGS_LIST, {"agent_id": agent_id}, options=options
+        result: list[Training] = await self._client._execute(
+            self._LIST, {"agent_id": agent_id}, options=options
         )
         return result
+
+    _CREATE = Operation(
+        "agents.trainings.create",
+        "POST",
+        "/agents/{agent_id}/trainings",
+        Training,
+        side_effect=True,
+        summary="Create (or update) a training entry.",
+    )
 
     async def create(
         self,
@@ -56,18 +75,27 @@ class TrainingsResource(Resource):
                 else check_choice("current_status", current_status, TRAINING_STATUSES),
             }
         )
-        result: Training = await self._client.call(
-            ops.TRAININGS_CREATE, {"agent_id": agent_id}, body=body, options=options
+        result: Training = await self._client._execute(
+            self._CREATE, {"agent_id": agent_id}, body=body, options=options
         )
         return result
+
+    _DELETE = Operation(
+        "agents.trainings.delete",
+        "DELETE",
+        "/agents/{agent_id}/trainings/{training_id}",
+        Ack,
+        side_effect=False,
+        summary="Delete a training (the agent drops to draft).",
+    )
 
     async def delete(
         self, agent_id: str, training_id: str, **options: Unpack[RequestOptions]
     ) -> Ack:
         """`DELETE /agents/{agent_id}/trainings/{training_id}`: irreversible; the agent drops
         back to `draft`."""
-        result: Ack = await self._client.call(
-            ops.TRAININGS_DELETE,
+        result: Ack = await self._client._execute(
+            self._DELETE,
             {"agent_id": agent_id, "training_id": training_id},
             options=options,
         )
