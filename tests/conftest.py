@@ -114,10 +114,14 @@ def free_port() -> int:
         return port
 
 
-async def start_app(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], port: int = 0) -> tuple[web.AppRunner, str]:
+async def start_app(
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]], port: int = 0, *, handler_cancellation: bool = False
+) -> tuple[web.AppRunner, str]:
+    """Serve `handler` on 127.0.0.1; with `handler_cancellation`, a handler is cancelled when
+    its client disconnects (so the server's in-flight count follows the client)."""
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, handler_cancellation=handler_cancellation)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
