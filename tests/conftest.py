@@ -6,8 +6,10 @@ import asyncio
 import json
 import os
 import socket
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,15 +116,35 @@ def free_port() -> int:
         return port
 
 
-async def start_app(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], port: int = 0) -> tuple[web.AppRunner, str]:
+def loopback_tls_context() -> ssl.SSLContext:
+    """A server context with the self-signed 127.0.0.1 certificate of `tests/data`."""
+    data = Path(__file__).parent / "data"
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(data / "loopback-tls-cert.pem", data / "loopback-tls-key.pem")
+    return context
+
+
+async def start_app(
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    port: int = 0,
+    *,
+    handler_cancellation: bool = False,
+    ssl_context: ssl.SSLContext | None = None,
+) -> tuple[web.AppRunner, str]:
+    """Serve `handler` for every path on 127.0.0.1 (over TLS with `ssl_context`); return the
+    runner and the base URL (`.../api/v1`). With `handler_cancellation`, a handler is
+    cancelled when its client disconnects (so the server's in-flight count follows it)."""
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    runner = web.AppRunner(
+        app, handle_signals=False, access_log=None, handler_cancellation=handler_cancellation
+    )
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", port)
+    site = web.TCPSite(runner, "127.0.0.1", port, ssl_context=ssl_context)
     await site.start()
     sock = site._server.sockets[0]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{sock.getsockname()[1]}/api/v1"
+    scheme = "http" if ssl_context is None else "https"
+    return runner, f"{scheme}://127.0.0.1:{sock.getsockname()[1]}/api/v1"
 
 
 @pytest.fixture

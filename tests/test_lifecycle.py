@@ -73,23 +73,10 @@ class SlowServer:
             await self.changed.wait_for(lambda: self.in_flight >= count)
 
 
-async def start_cancelling_app(handler: Any) -> tuple[web.AppRunner, str]:
-    """Like `conftest.start_app`, but a handler is cancelled when its client disconnects (so
-    the server's in-flight count follows the client's cancellations)."""
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", handler)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None, handler_cancellation=True)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}/api/v1"
-
-
 @pytest.fixture
 async def slow_server() -> AsyncIterator[SlowServer]:
     server = SlowServer()
-    runner, url = await start_cancelling_app(server.handle)
+    runner, url = await start_app(server.handle, handler_cancellation=True)
     server.url = url
     try:
         yield server
@@ -129,7 +116,7 @@ def threaded_server() -> Any:
         return web.json_response(AGENT)
 
     async def serve() -> None:
-        runner, base = await start_cancelling_app(handler)
+        runner, base = await start_app(handler, handler_cancellation=True)
         urls.append(base)
         loops.append(asyncio.get_running_loop())
         ready.set()

@@ -16,9 +16,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import ssl
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -26,7 +24,7 @@ from talkover_async import APIConnectionError, AsyncTalkover, ConfigurationError
 from talkover_async.http import Request
 from talkover_async.transports import AiohttpTransport
 
-from .conftest import TOKEN, ScriptedServer, reply
+from .conftest import TOKEN, ScriptedServer, loopback_tls_context, reply, start_app
 
 AGENT = {"success": True, "data": {"id": "a1"}}
 
@@ -183,28 +181,20 @@ async def test_an_https_target_is_tunnelled_and_the_proxy_never_sees_the_token(
 ) -> None:
     from aiohttp import web
 
-    data = Path(__file__).parent / "data"
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(data / "loopback-tls-cert.pem", data / "loopback-tls-key.pem")
     seen: list[str] = []
 
     async def handler(request: web.Request) -> web.Response:
         seen.append(request.headers.get("Authorization", ""))
         return web.json_response(AGENT)
 
-    app = web.Application()
-    app.router.add_get("/api/v1/agents/a1", handler)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, base = await start_app(handler, ssl_context=loopback_tls_context())
+    host_port = base.removeprefix("https://").split("/", 1)[0]  # 127.0.0.1:<port>
     transport = AiohttpTransport(proxy=proxy.url, ssl=False)  # self-signed: not verified here
     try:
         response = await transport.send(
             Request(
                 "GET",
-                f"https://127.0.0.1:{port}/api/v1/agents/a1",
+                f"{base}/agents/a1",
                 {"Authorization": f"Bearer {TOKEN}"},
             )
         )
@@ -214,7 +204,7 @@ async def test_an_https_target_is_tunnelled_and_the_proxy_never_sees_the_token(
     assert response.status_code == 200
     assert seen == [f"Bearer {TOKEN}"]
     assert [h.split("\r\n", 1)[0] for h in proxy.heads] == [
-        f"CONNECT 127.0.0.1:{port} HTTP/1.1"
+        f"CONNECT {host_port} HTTP/1.1"
     ]
     assert not proxy.saw(TOKEN)
 

@@ -7,9 +7,7 @@ tests only (openssl, 100 years); its key protects nothing."""
 from __future__ import annotations
 
 import asyncio
-import ssl
 import time
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -18,7 +16,7 @@ from talkover_async import APITimeoutError, Timeout
 from talkover_async.http import Request
 from talkover_async.transports import AiohttpTransport
 from talkover_async.transports.tuning import RECV_SIZE
-from tests.conftest import ScriptedServer, delay, reply
+from tests.conftest import ScriptedServer, delay, loopback_tls_context, reply, start_app
 
 
 def _pooled_transports(transport: AiohttpTransport) -> list[asyncio.BaseTransport]:
@@ -50,25 +48,16 @@ async def test_connections_read_in_recv_size_chunks_and_large_bodies_arrive_whol
 
 
 async def test_tls_connections_read_decrypted_data_in_recv_size_chunks() -> None:
-    data = Path(__file__).parent / "data"
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(data / "loopback-tls-cert.pem", data / "loopback-tls-key.pem")
     body = b'{"data": {"id": "a1", "prompt": "' + b"y" * (5 * RECV_SIZE) + b'"}}'
 
     async def handler(request: web.Request) -> web.Response:
         return web.Response(body=body, content_type="application/json")
 
-    app = web.Application()
-    app.router.add_get("/api/v1/agents/a1", handler)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, base = await start_app(handler, ssl_context=loopback_tls_context())
     transport = AiohttpTransport(ssl=False)  # self-signed: not verified in this test
     try:
         for _ in range(2):
-            response = await transport.send(Request("GET", f"https://127.0.0.1:{port}/api/v1/agents/a1"))
+            response = await transport.send(Request("GET", f"{base}/agents/a1"))
             assert response.content == body
         (pooled,) = _pooled_transports(transport)
         tls = pooled._ssl_protocol  # type: ignore[attr-defined]

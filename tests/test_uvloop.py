@@ -39,33 +39,22 @@ async def test_the_loop_pytest_gives_matches_the_job() -> None:
 async def _tuned_requests(tls: bool) -> tuple[list[int], list[object]]:
     """Two requests (the second on the pooled connection) through `AiohttpTransport` to a
     loopback server, plain or TLS; the asyncio-level transports they used."""
-    import ssl
-    from pathlib import Path
-
     from aiohttp import web
 
     from talkover_async.http import Request
     from talkover_async.transports import AiohttpTransport
+
+    from .conftest import loopback_tls_context, start_app
 
     body = b'{"data": {"id": "a1", "prompt": "' + b"z" * (300 * 1024) + b'"}}'
 
     async def handler(request: web.Request) -> web.Response:
         return web.Response(body=body, content_type="application/json")
 
-    context = None
-    if tls:
-        data = Path(__file__).parent / "data"
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(data / "loopback-tls-cert.pem", data / "loopback-tls-key.pem")
-    app = web.Application()
-    app.router.add_get("/api/v1/agents/a1", handler)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    context = loopback_tls_context() if tls else None
+    runner, base = await start_app(handler, ssl_context=context)
     transport = AiohttpTransport(ssl=False)  # self-signed: not verified in this test
-    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}/api/v1/agents/a1"
+    url = f"{base}/agents/a1"
     try:
         statuses = []
         for _ in range(2):

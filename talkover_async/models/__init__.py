@@ -1,144 +1,29 @@
-"""attrs models of every API object, one module per area."""
+"""attrs models of every API object, one module per area.
 
-from .agents import (
-    Action,
-    ActionInput,
-    ActionStatus,
-    ActionType,
-    AdvancedSettings,
-    Agent,
-    AgentPricing,
-    AgentStatus,
-    EmbeddedPhoneNumber,
-    InterruptSensitivity,
-    Language,
-    OptimizedCostsEligibility,
-    PriceComponent,
-    Training,
-    TrainingStatus,
-    TransportPrice,
-    Voice,
-    VoiceTemplateRef,
-    WhoSpeaksFirst,
-)
-from .api_tokens import ApiToken
-from .auto_topup import (
-    AutoTopupSettings,
-    Card,
-    Charge,
-    PaymentMethod,
-    TopupEvent,
-    TopupStatus,
-    TopupTrigger,
-)
-from .callback_agents import (
-    CallbackAgent,
-    CallbackAgentDetails,
-    CallbackAgentStats,
-    CallbackConfig,
-    CallbackSourceAgent,
-    CallbackSourceAgentCount,
-    CallbackStats,
-    CallbackStatsPeriod,
-    CallbackTriggerStatus,
-)
-from .calls import (
-    Call,
-    CallStatus,
-    EndedCall,
-)
-from .campaign_sftp import (
-    SftpAuthType,
-    SftpConfig,
-    SftpImportJob,
-    SftpImportSchedule,
-    SftpTestResult,
-)
-from .campaigns import (
-    CallTimeRange,
-    Campaign,
-    CampaignCall,
-    CampaignCallResult,
-    CampaignCallSummary,
-    CampaignFile,
-    CampaignFileStatus,
-    CampaignRef,
-    CampaignStats,
-    CampaignStatus,
-    CampaignType,
-    CampaignWebhookEvent,
-    DoNotCallListSource,
-    Weekday,
-)
-from .common import (
-    AgentRef,
-    Direction,
-    PaginationInfo,
-)
-from .credits import CreditBalance
-from .events import (
-    CallEvent,
-    CampaignCallEvent,
-    CampaignEvent,
-    EventFamily,
-    EventType,
-    TestEvent,
-    UnknownEvent,
-    WebhookEvent,
-)
-from .flows import (
-    AgentFlow,
-    Branch,
-    ConversationMode,
-    FlowConfig,
-    FlowMeta,
-    FlowNode,
-    FlowValidation,
-    FlowVersion,
-    GlobalFunction,
-    NodeType,
-    validate_flow_config,
-)
-from .health import (
-    HealthStatus,
-)
-from .phone_numbers import (
-    PhoneNumber,
-    PhoneNumberType,
-    ReleaseRequest,
-    ReleaseRequestStatus,
-)
-from .results import (
-    Ack,
-)
-from .sip_trunks import (
-    HealthStatusValue,
-    SipTransport,
-    SipTrunk,
-    SipTrunkDid,
-    SipTrunkHealth,
-    SipTrunkVerification,
-)
-from .user import User
-from .voice_templates import (
-    QualityTier,
-    VoiceDemo,
-    VoiceTemplate,
-    VoiceTemplateGroup,
-)
-from .webhooks import (
-    AgentWebhook,
-    AgentWebhookList,
-    AuthorizationScheme,
-    CampaignWebhook,
-    CustomHeader,
-    WebhookHttpMethod,
-    WebhookLog,
-    WebhookLogRetry,
-    WebhookLogStatus,
-    WebhookStatus,
-    WebhookTestResult,
-)
+Each area module's `__all__` lists its public models; this package re-exports them all (the
+list below is kept literal for type checkers), and `talkover_async` re-exports it in turn.
+"""
+
+# ruff: noqa: F403, F405
+
+from .agents import *
+from .api_tokens import *
+from .auto_topup import *
+from .callback_agents import *
+from .calls import *
+from .campaign_sftp import *
+from .campaigns import *
+from .common import *
+from .credits import *
+from .events import *
+from .flows import *
+from .health import *
+from .phone_numbers import *
+from .results import *
+from .sip_trunks import *
+from .user import *
+from .voice_templates import *
+from .webhooks import *
 
 __all__ = [
     "Ack",

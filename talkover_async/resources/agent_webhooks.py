@@ -34,7 +34,7 @@ from ..validation import (
     check_url,
     paging,
 )
-from .base import Resource, drop_none
+from .base import Resource, drop_none, require_fields
 
 if TYPE_CHECKING:
     from ..redaction import Redactor
@@ -286,8 +286,7 @@ class AgentWebhooksResource(Resource):
             authorization_scheme=authorization_scheme,
             custom_headers=custom_headers,
         )
-        if not body and not options.get("extra_body"):
-            raise InvalidRequestError("update", "give at least one field to change")
+        require_fields(body, options)
         result: AgentWebhook = await self._client._execute(
             self._UPDATE,
             {"agent_id": agent_id, "webhook_id": webhook_id},

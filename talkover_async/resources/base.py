@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InvalidRequestError
 from ..operations import Operation, register
 
 if TYPE_CHECKING:
     from ..client import AsyncTalkover
 
-__all__ = ["Resource", "drop_none"]
+__all__ = ["Resource", "drop_none", "require_fields"]
 
 
 class Resource:
@@ -38,3 +40,14 @@ class Resource:
 def drop_none(values: dict[str, Any]) -> dict[str, Any]:
     """The arguments that were given (None means "not sent")."""
     return {k: v for k, v in values.items() if v is not None}
+
+
+def require_fields(
+    body: Mapping[str, Any],
+    options: Mapping[str, object],
+    method: str = "update",
+    verb: str = "change",
+) -> None:
+    """A partial update (or check) must send something: a field or `extra_body`."""
+    if not body and not options.get("extra_body"):
+        raise InvalidRequestError(method, f"give at least one field to {verb}")

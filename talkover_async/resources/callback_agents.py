@@ -19,7 +19,7 @@ from ..models.results import Ack
 from ..operations import Operation
 from ..options import RequestOptions
 from ..validation import check_bool, check_date, check_date_range, check_list
-from .base import Resource, drop_none
+from .base import Resource, drop_none, require_fields
 
 __all__ = ["CallbackAgentsResource"]
 
@@ -234,8 +234,7 @@ class CallbackAgentsResource(Resource):
                 else _trigger_statuses(callback_trigger_statuses),
             }
         )
-        if not body and not options.get("extra_body"):
-            raise InvalidRequestError("check_constraints", "give at least one field to check")
+        require_fields(body, options, "check_constraints", "check")
         result: Ack = await self._client._execute(
             self._CHECK_CONSTRAINTS, {"agent_id": _agent_id(agent_id)}, body=body, options=options
         )

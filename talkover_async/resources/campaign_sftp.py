@@ -28,7 +28,7 @@ from ..operations import Operation
 from ..options import RequestOptions
 from ..serde import structure
 from ..validation import check_bool, check_choice, check_int, check_str
-from .base import Resource, drop_none
+from .base import Resource, drop_none, require_fields
 
 if TYPE_CHECKING:
     from ..redaction import Redactor
@@ -161,8 +161,7 @@ class CampaignSftpResource(Resource):
         )
         if is_enabled is not None:
             body["is_enabled"] = check_bool("is_enabled", is_enabled)
-        if not body and not options.get("extra_body"):
-            raise InvalidRequestError("update", "give at least one field to change")
+        require_fields(body, options)
         result: SftpConfig = await self._client._execute(
             self._UPDATE, {"campaign_id": campaign_id}, body=body, options=options
         )

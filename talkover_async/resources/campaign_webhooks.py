@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Unpack
 
-from ..errors import InvalidRequestError
 from ..models.campaigns import CampaignWebhookEvent
 from ..models.results import Ack
 from ..models.webhooks import (
@@ -26,7 +25,7 @@ from ..options import RequestOptions
 from ..pagination import AsyncPaginator
 from ..validation import check_bool, paging
 from .agent_webhooks import webhook_config_body
-from .base import Resource
+from .base import Resource, require_fields
 
 __all__ = ["CampaignWebhooksResource"]
 
@@ -164,8 +163,7 @@ class CampaignWebhooksResource(Resource):
         )
         if include_call_events is not None:
             body["include_call_events"] = check_bool("include_call_events", include_call_events)
-        if not body and not options.get("extra_body"):
-            raise InvalidRequestError("update", "give at least one field to change")
+        require_fields(body, options)
         result: CampaignWebhook = await self._client._execute(
             self._UPDATE,
             {"campaign_id": campaign_id, "webhook_id": webhook_id},

@@ -47,7 +47,7 @@ from ..validation import (
     check_str,
     paging,
 )
-from .base import Resource, drop_none
+from .base import Resource, drop_none, require_fields
 from .campaign_sftp import CampaignSftpResource
 from .campaign_webhooks import CampaignWebhooksResource
 
@@ -300,8 +300,7 @@ class CampaignsResource(Resource):
         )
         if check_bool("clear_end_date", clear_end_date):
             body["end_date"] = None
-        if not body and not options.get("extra_body"):
-            raise InvalidRequestError("update", "give at least one field to change")
+        require_fields(body, options)
         result: Campaign = await self._client._execute(
             self._UPDATE, {"campaign_id": campaign_id}, body=body, options=options
         )

@@ -84,14 +84,17 @@ class Api:
         headers: dict[str, str] | None = None,
     ) -> Resp:
         tok = self.token if token is ... else token
+        content = raw if raw is not None else (_json.dumps(body) if body is not None else None)
+        return await self._send(method, path, query, content, self._headers(tok, headers))
+
+    # How a request reaches the fake: `LoopbackApi` overrides it with real HTTP.
+    async def _send(self, method: str, path: str, query: Any, content: Any, headers: Any) -> Resp:
         url = (BASE + path) if not path.startswith("/api/") else "https://app.talkover.ai" + path
         if query:
             from urllib.parse import urlencode
 
             url += "?" + urlencode({k: str(v) for k, v in query.items()})
-        content = raw if raw is not None else (_json.dumps(body) if body is not None else None)
-        request = Request(method, url, self._headers(tok, headers), content)  # type: ignore[arg-type]
-        response = await self.fake(request)
+        response = await self.fake(Request(method, url, headers, content))
         return Resp(response.status_code, response.content, response.headers)
 
     # shortcuts
@@ -121,27 +124,15 @@ class LoopbackApi(Api):
         self.base_url = base_url
         self.session = session
 
-    async def __call__(  # type: ignore[override]
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        token: Any = ...,
-        query: dict[str, Any] | None = None,
-        raw: bytes | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> Resp:
-        tok = self.token if token is ... else token
+    async def _send(self, method: str, path: str, query: Any, content: Any, headers: Any) -> Resp:
         root = self.base_url.removesuffix("/api/v1")
         url = (self.base_url + path) if not path.startswith("/api/") else root + path
-        content = raw if raw is not None else (_json.dumps(body) if body is not None else None)
         async with self.session.request(
             method,
             url,
             data=content,
             params={k: str(v) for k, v in (query or {}).items()},
-            headers=self._headers(tok, headers),
+            headers=headers,
         ) as response:
             return Resp(response.status, await response.read(), response.headers)
 
